@@ -1,0 +1,124 @@
+"""Command-line tasks: ``flask demo``, ``flask user create``, ``flask translate …``."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+
+from .accounts import AccountError, create_user
+from .demo import load_demo_users, load_neighbourhoods
+from .extensions import db
+from .models import ROLES
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(demo_command)
+    app.cli.add_command(user_group)
+    app.cli.add_command(translate_group)
+
+
+@click.command("demo")
+def demo_command() -> None:
+    """Load demo data (neighbourhoods, one staff account per role). Safe to run again."""
+    if current_app.config["TINGET_ENV"] == "production":
+        raise click.ClickException("Refusing to load demo accounts in production.")
+    added = load_neighbourhoods()
+    logins = load_demo_users()
+    db.session.commit()
+    click.echo(f"Demo data ready ({added} neighbourhoods added).")
+    click.echo("Demo logins (new passwords on every run of `flask demo`):")
+    for username, password in logins.items():
+        click.echo(f"  {username:20} {password}")
+
+
+@click.group("user")
+def user_group() -> None:
+    """Staff accounts."""
+
+
+@user_group.command("create")
+@click.argument("username")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--name", default="")
+@click.password_option(help="Asked for when not given (at least 12 characters).")
+def user_create(username: str, role: str, name: str, password: str) -> None:
+    """Create a staff account."""
+    try:
+        create_user(username, password, role, name)
+    except AccountError as error:
+        db.session.rollback()
+        raise click.ClickException(f"{error.code}: {error.params}") from error
+    db.session.commit()
+    click.echo(f"Created {username} with role {role}.")
+
+
+@click.group("translate")
+def translate_group() -> None:
+    """Message catalogues (pybabel)."""
+
+
+def _pybabel(*args: str) -> None:
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True, cwd=ROOT)
+
+
+@translate_group.command("extract")
+def translate_extract() -> None:
+    """Extract messages into translations/messages.pot and update every catalogue."""
+    _pybabel(
+        "extract",
+        "-F",
+        "babel.cfg",
+        "-k",
+        "_l",
+        "--no-location",
+        "--sort-output",
+        "-o",
+        "translations/messages.pot",
+        ".",
+    )
+    _pybabel(
+        "update", "-i", "translations/messages.pot", "-d", "translations", "--no-fuzzy-matching"
+    )
+    copy_source_into_english()
+
+
+def copy_source_into_english() -> None:
+    """Messages are written in English, so the English catalogue repeats each new message."""
+    from babel.messages.pofile import read_po, write_po
+
+    path = ROOT / "translations" / "en" / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as handle:
+        catalogue = read_po(handle, locale="en")
+    for message in catalogue:
+        if message.id and not message.string:
+            message.string = message.id
+    with path.open("wb") as handle:
+        write_po(handle, catalogue, width=100)
+
+
+@translate_group.command("compile")
+def translate_compile() -> None:
+    """Compile the catalogues to .mo files."""
+    compile_catalogues()
+
+
+def compile_catalogues() -> list[Path]:
+    """Compile every ``translations/<lang>/LC_MESSAGES/messages.po`` next to itself as ``.mo``."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    written = []
+    for po_path in sorted((ROOT / "translations").glob("*/LC_MESSAGES/messages.po")):
+        with po_path.open("rb") as handle:
+            catalogue = read_po(handle, locale=po_path.parent.parent.name)
+        mo_path = po_path.with_suffix(".mo")
+        with mo_path.open("wb") as handle:
+            write_mo(handle, catalogue, use_fuzzy=False)
+        written.append(mo_path)
+    return written

@@ -1,0 +1,1 @@
+"""Citizen panels: the web feature for the two-stage lottery and deliberation."""

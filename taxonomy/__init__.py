@@ -1,0 +1,1 @@
+"""The sorting taxonomy: codebook, residents input, coding and summaries."""
