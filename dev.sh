@@ -10,5 +10,5 @@ export FLASK_APP=wsgi
 .venv/bin/flask translate compile
 .venv/bin/flask db upgrade
 .venv/bin/flask demo
-echo "Tinget runs at http://127.0.0.1:5000 — stop it with Ctrl+C."
+echo "Tinget runs at http://127.0.0.1:${PORT:-5000} — stop it with Ctrl+C."
 exec .venv/bin/flask run --host 127.0.0.1 --port "${PORT:-5000}"
