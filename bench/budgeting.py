@@ -1,0 +1,285 @@
+"""Benchmark of budgeting.rules against pabutools 1.2.3 (the reference implementation).
+
+One command, from the repository root::
+
+    .venv/bin/python bench/budgeting.py                 # shared files + generated 60 000 voters
+    .venv/bin/python bench/budgeting.py --voters 20000  # smaller generated election
+    .venv/bin/python bench/budgeting.py --skip-files    # only the generated election
+
+Prints a Markdown table: file, variant, voters, projects, our seconds, pabutools seconds, ratio,
+identical (same winners in the same order). Our time is ``count()`` (profile building
+included, reading the file excluded); pabutools' time is the rule call on its parsed profile.
+
+pabutools calls run in a forked child process with a time cap (``--cap``, default 120 s). When
+pabutools' Add1 would exceed the cap, its time is *extrapolated* and marked with ``~``: one
+pabutools MES run is timed at the starting endowment and multiplied by the number of runs
+pabutools' Add1 makes (endowments B/n, B/n+1, … up to the final one, which our count reports);
+"identical" then compares pabutools' MES run at that final endowment with our outcome.
+
+The generated election (``generate_election``) imitates a city-wide approval vote: 100
+projects with log-uniform costs from 20 000 to 2 000 000 (rounded to 1 000), budget 25 % of the
+total cost, six themes, project popularity drawn from a Gamma(0.7) law and multiplied by 4 for
+the voter's own theme, each voter approving 1-10 projects drawn without replacement
+(Gumbel top-k) — seeded, so every run benchmarks the same election. ``--write`` saves it as
+bench/results/generated_<voters>.pb.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import sys
+import time
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from budgeting.rules import Ballot, Election, Project, count, read_pb, write_pb  # noqa: E402
+from budgeting.rules.election import format_amount  # noqa: E402
+
+DATA = ROOT.parent / "shared" / "data" / "pabulib"
+if not DATA.exists():
+    DATA = Path("/work/shared/data/pabulib")
+RESULTS = ROOT / "bench" / "results"
+GENERATED_VARIANTS = [
+    "greedy_cost",
+    "greedy_card",
+    "mes_cost",
+    "mes_cost+greedy",
+    "phragmen",
+    "mes_cost_add1",
+    "mes_cost_add1+greedy",
+]
+
+
+def generate_election(voters: int = 60_000, projects: int = 100, seed: int = 2024) -> Election:
+    """A seeded city-wide approval election (see the module docstring for the model)."""
+    rng = np.random.default_rng(seed)
+    costs = np.round(np.exp(rng.uniform(np.log(20_000), np.log(2_000_000), projects)), -3)
+    themes = rng.integers(0, 6, projects)
+    popularity = np.log(rng.gamma(0.7, 1.0, projects))
+    own = rng.integers(0, 6, voters)
+    keys = popularity[None, :] + np.log(4.0) * (themes[None, :] == own[:, None])
+    keys = keys + rng.gumbel(size=(voters, projects))
+    order = np.argsort(-keys, axis=1)
+    lengths = rng.integers(1, 11, voters)
+    ids = [str(i + 1) for i in range(projects)]
+    ballots = [
+        Ballot(f"v{v}", tuple(ids[j] for j in order[v, : lengths[v]])) for v in range(voters)
+    ]
+    budget = Fraction(int(costs.sum() * 0.25) // 1000 * 1000)
+    meta = {
+        "description": f"Generated city-wide election, {voters} voters (bench/budgeting.py)",
+        "country": "Worldwide",
+        "unit": "generated",
+        "instance": str(seed),
+        "rule": "unknown",
+        "date_begin": "2026",
+        "date_end": "2026",
+    }
+    return Election(
+        budget,
+        [Project(i, Fraction(int(c))) for i, c in zip(ids, costs, strict=True)],
+        ballots,
+        "approval",
+        meta,
+    )
+
+
+# --- pabutools side (GPL; imported only here, in the child process) -------------------------
+
+
+def _sat(name: str):
+    from pabutools.election import (
+        Additive_Borda_Sat,
+        Additive_Cardinal_Sat,
+        Cardinality_Sat,
+        Cost_Sat,
+    )
+
+    return {
+        "cost": Cost_Sat,
+        "card": Cardinality_Sat,
+        "points": Additive_Cardinal_Sat,
+        "borda": Additive_Borda_Sat,
+    }[name]
+
+
+def pabutools_call(variant: str, instance, profile) -> list[str]:
+    """The pabutools 1.2.3 call each variant name stands for."""
+    from pabutools.rules import (
+        completion_by_rule_combination,
+        greedy_utilitarian_welfare,
+        method_of_equal_shares,
+        sequential_phragmen,
+    )
+
+    if variant == "phragmen":
+        out = sequential_phragmen(instance, profile)
+    elif variant.startswith("greedy_"):
+        out = greedy_utilitarian_welfare(instance, profile, sat_class=_sat(variant[7:]))
+    else:
+        base, _, fill = variant.partition("+")
+        kwargs = {"sat_class": _sat(base.split("_")[1])}
+        if base.endswith("_add1"):
+            kwargs["voter_budget_increment"] = 1
+        if fill:
+            out = completion_by_rule_combination(
+                instance,
+                profile,
+                [method_of_equal_shares, greedy_utilitarian_welfare],
+                [kwargs, {"sat_class": kwargs["sat_class"]}],
+            )
+        else:
+            out = method_of_equal_shares(instance, profile, **kwargs)
+    return [p.name for p in out]
+
+
+def pabutools_mes_at(instance, profile, endowment: Fraction) -> list[str]:
+    """One pabutools MES run (cost utilities) with a given endowment per voter."""
+    from pabutools.fractions import frac
+    from pabutools.rules.budgetallocation import BudgetAllocation
+    from pabutools.rules.mes.mes_rule import method_of_equal_shares_scheme
+    from pabutools.tiebreaking import lexico_tie_breaking
+
+    out = method_of_equal_shares_scheme(
+        instance,
+        profile,
+        profile.as_sat_profile(_sat("cost")),
+        frac(endowment.numerator, endowment.denominator),
+        BudgetAllocation(),
+        lexico_tie_breaking,
+        binary_sat=True,
+    )
+    return [p.name for p in out]
+
+
+_STATE: dict = {}
+
+
+def _child(conn, job) -> None:
+    instance, profile = _STATE["instance"], _STATE["profile"]
+    start = time.perf_counter()
+    if job[0] == "variant":
+        winners = pabutools_call(job[1], instance, profile)
+    else:
+        winners = pabutools_mes_at(instance, profile, job[1])
+    conn.send((winners, time.perf_counter() - start))
+
+
+def timed_in_child(job, cap: float):
+    """(winners, seconds) from a forked child, or None after ``cap`` seconds."""
+    ctx = mp.get_context("fork")
+    parent, child = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child, args=(child, job))
+    proc.start()
+    ready = parent.poll(cap)
+    result = parent.recv() if ready else None
+    proc.kill() if not ready else None
+    proc.join()
+    return result
+
+
+# --- the benchmark -----------------------------------------------------------------------------
+
+
+def ours(election: Election, variant: str):
+    result = count(election, variant)
+    return result
+
+
+def bench_one(name: str, election: Election, variant: str, cap: float) -> dict:
+    result = ours(election, variant)
+    row = {
+        "file": name,
+        "variant": variant,
+        "voters": len(election.ballots),
+        "projects": len(election.projects),
+        "ours_s": result.seconds,
+        "mes_runs": result.mes_runs,
+        "total_cost": format_amount(result.total_cost),
+    }
+    got = timed_in_child(("variant", variant), cap)
+    if got is not None:
+        winners, seconds = got
+        row.update(pabutools_s=seconds, extrapolated=False, identical=winners == result.winners)
+        return row
+    if "add1" in variant and result.endowment is not None:
+        start = Fraction(election.budget, len(election.ballots))
+        runs = int(result.endowment - start) + 1  # endowments B/n, B/n + 1, …, final
+        one = timed_in_child(("mes_at", start), cap)
+        final = timed_in_child(("mes_at", result.endowment), cap)
+        if one is not None and final is not None:
+            fill = "+greedy" in variant
+            same = (
+                final[0] == result.winners[: len(final[0])] if fill else final[0] == result.winners
+            )
+            row.update(
+                pabutools_s=one[1] * runs,
+                extrapolated=True,
+                identical=same,
+                note=f"{runs} runs x {one[1]:.1f} s",
+            )
+            return row
+    row.update(pabutools_s=None, extrapolated=False, identical=None, note=f"> {cap:.0f} s")
+    return row
+
+
+def fmt(row: dict) -> str:
+    pab = row.get("pabutools_s")
+    pab_text = "n/a" if pab is None else (("~" if row["extrapolated"] else "") + f"{pab:.3f}")
+    ratio = "n/a" if pab is None else f"{pab / max(row['ours_s'], 1e-9):.0f}x"
+    same = {True: "yes", False: "NO", None: "n/a"}[row["identical"]]
+    if row["extrapolated"]:
+        same += " (final run)"
+    return (
+        f"| {row['file'][:44]} | {row['variant']} | {row['voters']} | {row['projects']} | "
+        f"{row['ours_s']:.3f} | {pab_text} | {ratio} | {same} |"
+    )
+
+
+def run_election(name: str, election: Election, variants: list[str], cap: float, rows: list):
+    from pabutools.election.pabulib import parse_pabulib_from_string
+
+    _STATE["instance"], _STATE["profile"] = parse_pabulib_from_string(write_pb(election))
+    for variant in variants:
+        row = bench_one(name, election, variant, cap)
+        rows.append(row)
+        print(fmt(row), flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--voters", type=int, default=60_000)
+    parser.add_argument("--cap", type=float, default=120.0, help="seconds per pabutools call")
+    parser.add_argument("--skip-files", action="store_true")
+    parser.add_argument("--skip-generated", action="store_true")
+    parser.add_argument("--write", action="store_true", help="save the generated .pb")
+    args = parser.parse_args(argv)
+    print("| file | variant | voters | projects | ours s | pabutools s | ratio | identical |")
+    print("|---|---|---:|---:|---:|---:|---:|---|")
+    rows: list[dict] = []
+    if not args.skip_files:
+        reference = [json.loads(x) for x in (DATA / "reference-outcomes.jsonl").open()]
+        for path in sorted(DATA.glob("*.pb")):
+            variants = [r["variant"] for r in reference if r["file"] == path.name]
+            run_election(path.name, read_pb(path), variants, args.cap, rows)
+    if not args.skip_generated:
+        election = generate_election(args.voters)
+        name = f"generated_{args.voters}.pb"
+        if args.write:
+            RESULTS.mkdir(parents=True, exist_ok=True)
+            (RESULTS / name).write_text(write_pb(election), encoding="utf-8")
+        run_election(name, election, GENERATED_VARIANTS, args.cap, rows)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "budgeting.json").write_text(json.dumps(rows, indent=1), encoding="utf-8")
+    return 0 if all(r["identical"] is not False for r in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
