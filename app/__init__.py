@@ -48,6 +48,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin.bp)
 
+    from taxonomy import views as taxonomy_views
+
+    app.register_blueprint(taxonomy_views.public_bp)
+    app.register_blueprint(taxonomy_views.bp)
+
     app.after_request(i18n.remember_choice)
     app.jinja_env.add_extension("jinja2.ext.do")
 

@@ -21,6 +21,9 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(user_group)
     app.cli.add_command(translate_group)
+    from taxonomy.cli import taxonomy_group
+
+    app.cli.add_command(taxonomy_group)
 
 
 @click.command("demo")
@@ -30,8 +33,15 @@ def demo_command() -> None:
         raise click.ClickException("Refusing to load demo accounts in production.")
     added = load_neighbourhoods()
     logins = load_demo_users()
+    from taxonomy.demo import load_taxonomy_demo
+
+    taxonomy_report = load_taxonomy_demo()
     db.session.commit()
     click.echo(f"Demo data ready ({added} neighbourhoods added).")
+    click.echo(
+        f"Taxonomy: {taxonomy_report.indicators_added} indicators, "
+        f"{taxonomy_report.codes_added} codes, {taxonomy_report.items_added} input items added."
+    )
     click.echo("Demo logins (new passwords on every run of `flask demo`):")
     for username, password in logins.items():
         click.echo(f"  {username:20} {password}")

@@ -22,16 +22,86 @@ EXPECTATIONS: dict[str, str | tuple[str, ...]] = {
     "admin.users": ("admin",),
     "admin.toggle_active": ("admin",),
     "admin.audit_log": ("admin",),
+    # Taxonomy: residents' input from every channel, coding, codebook, summaries.
+    "input.index": PUBLIC,
+    "input.form": PUBLIC,
+    "input.thanks": PUBLIC,
+    "taxonomy.home": STAFF,
+    "taxonomy.topics": ("facilitator",),
+    "taxonomy.poster": ("facilitator",),
+    "taxonomy.bulk": ("facilitator",),
+    "taxonomy.import_csv": ("facilitator",),
+    "taxonomy.items": ("facilitator", "coder"),
+    "taxonomy.queue": ("coder",),
+    "taxonomy.code_item": ("coder",),
+    "taxonomy.remove_coding": ("coder",),
+    "taxonomy.mark_double": ("coder",),
+    "taxonomy.codebook": STAFF,
+    "taxonomy.code_detail": STAFF,
+    "taxonomy.code_new": ("admin",),
+    "taxonomy.code_edit": ("admin",),
+    "taxonomy.indicators": STAFF,
+    "taxonomy.indicator_new": ("admin",),
+    "taxonomy.agreement": ("coder", "reader"),
+    "taxonomy.summary": STAFF,
+    "taxonomy.report": STAFF,
+    "taxonomy.export": STAFF,
 }
 
 ACTORS = ("anonymous", *ROLES)
 
 
 def sample_arguments(rule, other_user: User) -> dict:
-    samples = {"filename": "tinget.css", "user_id": other_user.id}
+    samples = {"filename": "tinget.css", "user_id": other_user.id, **taxonomy_samples()}
     missing = [name for name in rule.arguments if name not in samples]
     assert not missing, f"add sample values for {missing} (route {rule.rule})"
     return {name: samples[name] for name in rule.arguments}
+
+
+def taxonomy_samples() -> dict:
+    """A topic, an item, a coding and a code to point the taxonomy routes at (re-created when a
+    route such as "remove coding" deleted one)."""
+    from datetime import date
+
+    from app.extensions import db
+    from app.models import Neighbourhood
+    from taxonomy.models import Code, Coding, InputItem, Topic
+
+    topic = db.session.query(Topic).first()
+    if topic is None:
+        area = Neighbourhood(slug="route-area", name="Route area")
+        topic = Topic(slug="route-topic", neighbourhood=area, title="Route topic")
+        db.session.add_all([area, topic])
+    code = db.session.query(Code).first()
+    if code is None:
+        code = Code(key="route.code", label_nb="Kode", label_en="Code")
+        db.session.add(code)
+    item = db.session.query(InputItem).first()
+    if item is None:
+        item = InputItem(
+            text="Route text", channel="web", received_on=date(2025, 1, 1), receipt="ROUTE001"
+        )
+        db.session.add(item)
+    db.session.flush()
+    coding = db.session.query(Coding).first()
+    if coding is None:
+        coding = Coding(item=item, code=code, coder_id=_any_user_id())
+        db.session.add(coding)
+    db.session.commit()
+    return {
+        "slug": topic.slug,
+        "topic_id": topic.id,
+        "item_id": item.id,
+        "coding_id": coding.id,
+        "code_id": code.id,
+        "fmt": "csv",
+    }
+
+
+def _any_user_id() -> int:
+    from app.extensions import db
+
+    return db.session.query(User).first().id
 
 
 def is_allowed(expectation, actor: str) -> bool:
