@@ -42,9 +42,7 @@ sys.path.insert(0, str(ROOT))
 from budgeting.rules import Ballot, Election, Project, count, read_pb, write_pb  # noqa: E402
 from budgeting.rules.election import format_amount  # noqa: E402
 
-DATA = ROOT.parent / "shared" / "data" / "pabulib"
-if not DATA.exists():
-    DATA = Path("/work/shared/data/pabulib")
+DATA = ROOT / "tests" / "data" / "pabulib"  # unchanged copies of ../shared/data/pabulib
 RESULTS = ROOT / "bench" / "results"
 GENERATED_VARIANTS = [
     "greedy_cost",

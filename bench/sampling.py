@@ -27,7 +27,7 @@ from sampling.formats import read_instance  # noqa: E402
 from sampling.model import Pool, Quota, Volunteer  # noqa: E402
 from sampling.stage2 import select_probabilities  # noqa: E402
 
-DATA = ROOT.parent / "shared" / "data" / "sortition"
+DATA = ROOT / "tests" / "data" / "sortition"  # unchanged copies of ../shared/data/sortition
 
 
 def shared_instances():

@@ -10,11 +10,11 @@ import pytest
 from sampling.formats import Instance, read_instance
 from sampling.stage2 import SelectionResult, select_probabilities
 
-# the shared data sits beside the repository (../shared/data/sortition); override with an env var
+# unchanged copies of ../shared/data/sortition live in tests/data; override with an env var
 DATA = Path(
     os.environ.get(
         "TINGET_SORTITION_DATA",
-        Path(__file__).resolve().parents[3] / "shared" / "data" / "sortition",
+        Path(__file__).resolve().parents[1] / "data" / "sortition",
     )
 )
 HOUSEHOLD = ("primary_address1", "primary_zip")
