@@ -53,10 +53,21 @@ GENERATED_VARIANTS = [
     "mes_cost_add1",
     "mes_cost_add1+greedy",
 ]
+# Every single-run variant also meets a city-sized election of its own ballot type.
+GENERATED = {
+    "approval": GENERATED_VARIANTS,
+    "ordinal": ["greedy_borda", "mes_borda", "mes_borda+greedy"],
+    "cumulative": ["greedy_points", "mes_points", "mes_points+greedy"],
+}
 
 
-def generate_election(voters: int = 60_000, projects: int = 100, seed: int = 2024) -> Election:
-    """A seeded city-wide approval election (see the module docstring for the model)."""
+def generate_election(
+    voters: int = 60_000, projects: int = 100, seed: int = 2024, vote_type: str = "approval"
+) -> Election:
+    """A seeded city-wide election (see the module docstring for the model).
+
+    ``ordinal`` ranks each voter's first 1-5 projects in the same draw order; ``cumulative``
+    spreads 10 points over the approved projects (at least one point each)."""
     rng = np.random.default_rng(seed)
     costs = np.round(np.exp(rng.uniform(np.log(20_000), np.log(2_000_000), projects)), -3)
     themes = rng.integers(0, 6, projects)
@@ -67,9 +78,16 @@ def generate_election(voters: int = 60_000, projects: int = 100, seed: int = 202
     order = np.argsort(-keys, axis=1)
     lengths = rng.integers(1, 11, voters)
     ids = [str(i + 1) for i in range(projects)]
-    ballots = [
-        Ballot(f"v{v}", tuple(ids[j] for j in order[v, : lengths[v]])) for v in range(voters)
-    ]
+    if vote_type == "ordinal":
+        lengths = np.minimum(lengths, 5)
+    ballots = []
+    for v in range(voters):
+        chosen = tuple(ids[j] for j in order[v, : lengths[v]])
+        points = None
+        if vote_type == "cumulative":
+            spread = rng.multinomial(10 - len(chosen), np.full(len(chosen), 1 / len(chosen)))
+            points = tuple(Fraction(int(x) + 1) for x in spread)
+        ballots.append(Ballot(f"v{v}", chosen, points))
     budget = Fraction(int(costs.sum() * 0.25) // 1000 * 1000)
     meta = {
         "description": f"Generated city-wide election, {voters} voters (bench/budgeting.py)",
@@ -80,11 +98,15 @@ def generate_election(voters: int = 60_000, projects: int = 100, seed: int = 202
         "date_begin": "2026",
         "date_end": "2026",
     }
+    if vote_type == "ordinal":
+        meta.update(max_length="5")
+    if vote_type == "cumulative":
+        meta.update(max_length="10", max_sum_points="10")
     return Election(
         budget,
         [Project(i, Fraction(int(c))) for i, c in zip(ids, costs, strict=True)],
         ballots,
-        "approval",
+        vote_type,
         meta,
     )
 
@@ -258,6 +280,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-files", action="store_true")
     parser.add_argument("--skip-generated", action="store_true")
     parser.add_argument("--write", action="store_true", help="save the generated .pb")
+    parser.add_argument(
+        "--vote-types",
+        type=lambda text: text.split(","),
+        default=list(GENERATED),
+        help="generated elections to run, comma-separated (approval,ordinal,cumulative)",
+    )
     args = parser.parse_args(argv)
     print("| file | variant | voters | projects | ours s | pabutools s | ratio | identical |")
     print("|---|---|---:|---:|---:|---:|---:|---|")
@@ -268,12 +296,15 @@ def main(argv: list[str] | None = None) -> int:
             variants = [r["variant"] for r in reference if r["file"] == path.name]
             run_election(path.name, read_pb(path), variants, args.cap, rows)
     if not args.skip_generated:
-        election = generate_election(args.voters)
-        name = f"generated_{args.voters}.pb"
-        if args.write:
-            RESULTS.mkdir(parents=True, exist_ok=True)
-            (RESULTS / name).write_text(write_pb(election), encoding="utf-8")
-        run_election(name, election, GENERATED_VARIANTS, args.cap, rows)
+        for vote_type, variants in GENERATED.items():
+            if vote_type not in args.vote_types:
+                continue
+            election = generate_election(args.voters, vote_type=vote_type)
+            name = f"generated_{vote_type}_{args.voters}.pb"
+            if args.write:
+                RESULTS.mkdir(parents=True, exist_ok=True)
+                (RESULTS / name).write_text(write_pb(election), encoding="utf-8")
+            run_election(name, election, variants, args.cap, rows)
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "budgeting.json").write_text(json.dumps(rows, indent=1), encoding="utf-8")
     return 0 if all(r["identical"] is not False for r in rows) else 1
