@@ -1,4 +1,5 @@
-"""Command-line tasks: ``flask demo``, ``flask user create``, ``flask translate …``."""
+"""Command-line tasks: ``flask demo``, ``flask user create``, ``flask translate …``,
+``flask backup`` and ``flask restore``."""
 
 from __future__ import annotations
 
@@ -21,6 +22,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(user_group)
     app.cli.add_command(translate_group)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
     from taxonomy.cli import taxonomy_group
 
     app.cli.add_command(taxonomy_group)
@@ -132,3 +135,48 @@ def compile_catalogues() -> list[Path]:
             write_mo(handle, catalogue, use_fuzzy=False)
         written.append(mo_path)
     return written
+
+
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False))
+def backup_command(path: str) -> None:
+    """Write a consistent copy of the whole database to PATH (a new file)."""
+    from .backup import BackupError, backup
+
+    try:
+        report = backup(path)
+    except (BackupError, subprocess.CalledProcessError) as error:
+        raise click.ClickException(_backup_problem(error)) from error
+    click.echo(
+        f"Backup of the {report.engine} database (migration {report.revision}) written to "
+        f"{report.path} ({report.bytes} bytes)."
+    )
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(dir_okay=False, exists=True))
+@click.option("--yes", is_flag=True, help="Confirm that the current data may be replaced.")
+def restore_command(path: str, yes: bool) -> None:
+    """Replace the whole database with the backup in PATH, then apply newer migrations."""
+    from flask_migrate import upgrade
+
+    from .audit import record
+    from .backup import BackupError, restore
+
+    if not yes:
+        click.confirm("This replaces every record in the database. Continue?", abort=True)
+    try:
+        report = restore(path)
+    except (BackupError, subprocess.CalledProcessError) as error:
+        raise click.ClickException(_backup_problem(error)) from error
+    upgrade()
+    record("database.restored", file=Path(path).name, revision=report.revision)
+    db.session.commit()
+    click.echo(f"Restored {report.path} (migration {report.revision}) and applied newer migrations.")
+
+
+def _backup_problem(error: Exception) -> str:
+    if isinstance(error, subprocess.CalledProcessError):
+        detail = (error.stderr or b"").decode(errors="replace").strip()
+        return f"{Path(str(error.cmd[0])).name} failed: {detail}"
+    return str(error)
