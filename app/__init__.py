@@ -53,6 +53,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(taxonomy_views.public_bp)
     app.register_blueprint(taxonomy_views.bp)
 
+    import panels.models  # noqa: F401  (the web views follow)
+
     app.after_request(i18n.remember_choice)
     app.jinja_env.add_extension("jinja2.ext.do")
 
