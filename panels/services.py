@@ -50,7 +50,8 @@ def new_token() -> str:
 
 
 def new_short_code() -> str:
-    """Eight characters as XXXX-XXXX: about 40 bits, enough since every try is rate-bound."""
+    """Eight characters as XXXX-XXXX from 31 symbols (about 40 bits): with a few hundred
+    letters out, a guesser needs billions of tries to hit any of them."""
     raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
     return f"{raw[:4]}-{raw[4:]}"
 
