@@ -33,6 +33,7 @@ from .models import (
 from .services import PanelError, new_token, normalise_code
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+IMAGE_TYPES = ("png", "jpg", "jpeg")
 #: Accepted uploads: extension -> (content type, the bytes such files start with).
 DOCUMENT_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
     "pdf": ("application/pdf", (b"%PDF-",)),
@@ -119,11 +120,12 @@ def add_link(session: PanelSession, title: str, url: str) -> ExpertInput:
     return item
 
 
-def add_document(session: PanelSession, title: str, filename: str, data: bytes) -> ExpertInput:
-    """Store an uploaded document after checking its size, extension and first bytes."""
+def checked_upload(filename: str, data: bytes, allowed: tuple[str, ...] | None = None) -> str:
+    """The content type of an upload whose size, extension and first bytes are acceptable."""
+    allowed = allowed or tuple(DOCUMENT_TYPES)
     extension = filename.rsplit(".", 1)[-1].casefold() if "." in filename else ""
-    if extension not in DOCUMENT_TYPES:
-        raise PanelError("document.type", allowed=", ".join(sorted(DOCUMENT_TYPES)))
+    if extension not in allowed:
+        raise PanelError("document.type", allowed=", ".join(sorted(allowed)))
     if not data:
         raise PanelError("document.empty")
     if len(data) > MAX_DOCUMENT_BYTES:
@@ -131,6 +133,12 @@ def add_document(session: PanelSession, title: str, filename: str, data: bytes) 
     content_type, magics = DOCUMENT_TYPES[extension]
     if not data.startswith(magics):
         raise PanelError("document.content_mismatch", extension=extension)
+    return content_type
+
+
+def add_document(session: PanelSession, title: str, filename: str, data: bytes) -> ExpertInput:
+    """Store an uploaded document after checking its size, extension and first bytes."""
+    content_type = checked_upload(filename, data)
     safe_name = "".join(c if c.isalnum() or c in "._-" else "_" for c in filename)[-120:]
     item = ExpertInput(
         title=title.strip() or safe_name,
@@ -238,12 +246,20 @@ def save_recommendation(
     text: str,
     group: PanelGroup | None = None,
     recommendation: Recommendation | None = None,
+    image: tuple[str, bytes] | None = None,
+    caption: str = "",
 ) -> Recommendation:
-    """Create or edit a recommendation and send its text to the taxonomy's input queue."""
+    """Create or edit a recommendation and send its text to the taxonomy's input queue.
+
+    ``image`` is ``(filename, bytes)`` of a drawing or photo (PNG or JPEG); it needs a caption,
+    which is what the input queue and screen readers get."""
     from taxonomy.services import intake
 
     if not title.strip() or not text.strip():
         raise PanelError("recommendation.empty")
+    image_type = checked_upload(*image, allowed=IMAGE_TYPES) if image else ""
+    if image and not caption.strip():
+        raise PanelError("recommendation.caption_missing")
     if group is not None and group.panel_id != panel.id:
         raise PanelError("recommendation.wrong_group")
     if recommendation is None:
@@ -254,11 +270,17 @@ def save_recommendation(
         text.strip(),
         group,
     )
+    if image:
+        recommendation.image, recommendation.image_type = image[1], image_type
+    recommendation.caption = caption.strip()
     db.session.flush()
+    body = f"{recommendation.title}\n\n{recommendation.text}"
+    if recommendation.caption:
+        body += f"\n\n{recommendation.caption}"
     intake(
         "panel.recommendation",
         recommendation.id,
-        f"{recommendation.title}\n\n{recommendation.text}",
+        body,
         channel="panel",
         neighbourhood=panel.neighbourhood,
         language="nb",

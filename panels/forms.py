@@ -213,6 +213,8 @@ class RecommendationForm(FlaskForm):
         validators=[DataRequired(message=_l("Write the recommendation."))],
         render_kw={"rows": 5},
     )
+    image = FileField(_l("Drawing or photo (optional)"))
+    caption = TextAreaField(_l("Caption"), validators=[Length(max=1000)], render_kw={"rows": 2})
     submit = SubmitField(_l("Save recommendation"))
 
 
@@ -249,6 +251,11 @@ def signup_form(panel, formdata=None) -> FlaskForm:
                 choices=[(v, v) for v in panel.values_of(category)],
                 validators=[InputRequired(message=_l("Choose an answer."))],
             ),
+        )
+    if panel.min_age is not None or panel.max_age is not None:
+        SignupForm.age = IntegerField(
+            _l("Age of the person taking part"),
+            validators=[InputRequired(message=_l("Enter your age.")), NumberRange(min=0, max=120)],
         )
     SignupForm.availability = MultiCheckboxField(
         _l("When can you take part?"), choices=list(AVAILABILITY_LABELS.items())

@@ -75,6 +75,10 @@ MESSAGES: dict[str, Callable[[dict[str, Any]], str]] = {
     "signup.no_consent": lambda p: _("Tick the box to agree, or we cannot sign you up."),
     "signup.no_guardian_consent": lambda p: _("A parent or guardian must agree."),
     "signup.answer_missing": lambda p: _("Answer every question about yourself."),
+    "signup.age_missing": lambda p: _("Enter your age."),
+    "signup.age_outside": lambda p: _(
+        "This panel is for people aged %(min)s to %(max)s.", min=p.get("min"), max=p.get("max")
+    ),
     "signup.unknown_choice": lambda p: _("Choose from the options shown."),
     "signup.no_contact": lambda p: _(
         "Give a phone number or an e-mail address so we can reach you."
@@ -136,6 +140,9 @@ MESSAGES: dict[str, Callable[[dict[str, Any]], str]] = {
         "There are more moderators than the %(members)s panel members.", members=p.get("members")
     ),
     "recommendation.empty": lambda p: _("Give the recommendation a title and a text."),
+    "recommendation.caption_missing": lambda p: _(
+        "Write a caption that says what the drawing or photo shows."
+    ),
     "recommendation.wrong_group": lambda p: _("Choose a group of this panel."),
     "vote.not_a_member": lambda p: _("Only panel members can vote."),
     "vote.closed": lambda p: _("Voting on this recommendation is not open."),

@@ -277,6 +277,10 @@ class Recommendation(db.Model):
     group_id: Mapped[int | None] = mapped_column(ForeignKey("panel_group.id", ondelete="SET NULL"))
     title: Mapped[str] = mapped_column(String(200))
     text: Mapped[str] = mapped_column(Text)
+    # Children's panels may answer with a drawing or a photo; the caption says what it shows.
+    image: Mapped[bytes | None] = mapped_column(LargeBinary)
+    image_type: Mapped[str] = mapped_column(String(40), default="")
+    caption: Mapped[str] = mapped_column(Text, default="")
     voting_open: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -413,6 +413,8 @@ class SignUp:
     consent: bool = False
     guardian_name: str = ""
     guardian_consent: bool = False
+    # Checked against the panel's age limits and then forgotten: the age is not stored.
+    age: int | None = None
 
 
 def signup_open(panel: Panel) -> bool:
@@ -428,6 +430,13 @@ def _check_signup(panel: Panel, answers: SignUp) -> None:
         raise PanelError("signup.no_consent")
     if panel.kind == "children" and not (answers.guardian_consent and answers.guardian_name):
         raise PanelError("signup.no_guardian_consent")
+    if panel.min_age is not None or panel.max_age is not None:
+        if answers.age is None:
+            raise PanelError("signup.age_missing")
+        if (panel.min_age is not None and answers.age < panel.min_age) or (
+            panel.max_age is not None and answers.age > panel.max_age
+        ):
+            raise PanelError("signup.age_outside", min=panel.min_age or 0, max=panel.max_age or 120)
     for category in panel.categories:
         if answers.features.get(category) not in panel.values_of(category):
             raise PanelError("signup.answer_missing", category=category)

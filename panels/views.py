@@ -497,11 +497,38 @@ def new_recommendation(panel_id: int):
     form.group.choices = [(0, "")] + [(grp.id, grp.name) for grp in panel.groups]
     if form.validate_on_submit():
         group = next((grp for grp in panel.groups if grp.id == form.group.data), None)
-        deliberation.save_recommendation(panel, form.title.data, form.text.data, group)
-        db.session.commit()
-        flash(_("Recommendation saved and sent to the input queue."), "success")
-        return redirect(url_for("panels.deliberation_page", panel_id=panel.id) + "#recommendations")
+        upload = form.image.data
+        image = (upload.filename or "", upload.read()) if upload and upload.filename else None
+        try:
+            deliberation.save_recommendation(
+                panel,
+                form.title.data,
+                form.text.data,
+                group,
+                image=image,
+                caption=form.caption.data or "",
+            )
+        except PanelError as error:
+            db.session.rollback()
+            target = form.caption if error.code == "recommendation.caption_missing" else form.image
+            target.errors = [message(error.code, error.params)]
+        else:
+            db.session.commit()
+            flash(_("Recommendation saved and sent to the input queue."), "success")
+            return redirect(
+                url_for("panels.deliberation_page", panel_id=panel.id) + "#recommendations"
+            )
     return _deliberation_page(panel, 400, rec_form=form)
+
+
+@bp.route("/<int:panel_id>/recommendations/<int:rec_id>/image")
+@roles_required("facilitator", "reader")
+def recommendation_image(panel_id: int, rec_id: int):
+    panel = get_panel(panel_id)
+    rec = owned(Recommendation, rec_id, panel)
+    if rec.image is None:
+        abort(404)
+    return Response(rec.image, mimetype=rec.image_type)
 
 
 @bp.route("/<int:panel_id>/recommendations/<int:rec_id>/voting", methods=["POST"])

@@ -78,6 +78,7 @@ EXPECTATIONS: dict[str, str | tuple[str, ...]] = {
     "panels.groups": ("facilitator",),
     "panels.new_recommendation": ("facilitator",),
     "panels.voting": ("facilitator",),
+    "panels.recommendation_image": ("facilitator", "reader"),
     "panels.close": ("facilitator",),
     "panel.code": PUBLIC,
     "panel.join": PUBLIC,

@@ -2,7 +2,7 @@
 
 Revision ID: 0003_panels
 Revises: 0002_taxonomy
-Create Date: 2026-11-23 11:53:56.593768
+Create Date: 2026-11-23 12:10:36.240777
 
 """
 
@@ -254,6 +254,9 @@ def upgrade():
         sa.Column("group_id", sa.Integer(), nullable=True),
         sa.Column("title", sa.String(length=200), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("image", sa.LargeBinary(), nullable=True),
+        sa.Column("image_type", sa.String(length=40), nullable=False),
+        sa.Column("caption", sa.Text(), nullable=False),
         sa.Column("voting_open", sa.Boolean(), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(

@@ -133,3 +133,24 @@ def test_final_report_holds_aggregates_and_no_personal_data(drawn):
         "40+",
     }
     assert "Person" not in repr(report["representativeness"])
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+def test_a_childrens_recommendation_can_be_a_drawing_with_a_caption(drawn):
+    with pytest.raises(PanelError) as error:
+        deliberation.save_recommendation(drawn, "Huske", "Vi vil ha huske.", image=("t.png", PNG))
+    assert error.value.code == "recommendation.caption_missing"
+    with pytest.raises(PanelError) as error:
+        deliberation.save_recommendation(
+            drawn, "Huske", "Vi vil ha huske.", image=("t.pdf", b"%PDF-"), caption="En huske"
+        )
+    assert error.value.code == "document.type"
+    rec = deliberation.save_recommendation(
+        drawn, "Huske", "Vi vil ha huske.", image=("tegning.png", PNG), caption="En rød huske"
+    )
+    db.session.commit()
+    assert rec.image_type == "image/png" and rec.image == PNG
+    item = db.session.scalar(select(InputItem))
+    assert "En rød huske" in item.text

@@ -3,6 +3,7 @@ stage-1 letters and residents' sign-up (one per letter, open call kept apart).""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -10,8 +11,8 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import AuditEvent
-from panels import services
-from panels.models import Invitation, Phase, RegisterHousehold
+from panels import privacy, services
+from panels.models import Invitation, Phase, RegisterHousehold, Volunteer
 from panels.services import PanelError, parse_quota_lines, suggest_quotas
 
 from .conftest import answers, panel_invitations, register_csv
@@ -164,3 +165,15 @@ def test_register_cannot_be_replaced_once_letters_are_drawn(invited_panel):
         services.import_register(invited_panel, register_csv(10))
     assert error.value.code == "register.invitations_exist"
     assert db.session.scalar(select(func.count(Invitation.id))) > 0
+
+
+def test_age_limits_are_checked_at_sign_up_and_the_age_is_not_kept(make_panel):
+    panel = make_panel(kind="youth", min_age=13, max_age=19)
+    panel.status = "inviting"
+    for age, code in ((None, "signup.age_missing"), (25, "signup.age_outside")):
+        with pytest.raises(PanelError) as error:
+            services.sign_up(panel, replace(answers(), age=age))
+        assert error.value.code == code
+    volunteer = services.sign_up(panel, replace(answers(), age=15))
+    assert "age" not in Volunteer.__table__.columns
+    assert 15 not in privacy.export_person(volunteer).values()

@@ -241,3 +241,32 @@ def test_demo_loads_a_lademoen_panel_with_volunteers(runner, panels_app):
     assert panel.neighbourhood.slug == "lademoen" and len(panel.volunteers) == 27
     assert runner.invoke(args=["demo"]).exit_code == 0
     assert db.session.query(Panel).count() == 1
+
+
+def test_a_drawing_without_caption_is_refused_and_the_text_is_kept(client, auth, full_pool):
+    drawn(full_pool)
+    auth.become("facilitator")
+    data = {
+        "rec-group": "0",
+        "rec-title": "Huske",
+        "rec-text": "Vi vil ha en huske.",
+        "rec-image": (io.BytesIO(b"\x89PNG\r\n\x1a\n0000"), "tegning.png"),
+    }
+    response = client.post(
+        f"/panels/{full_pool.id}/recommendations?lang=en",
+        data=data,
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 400
+    assert "Write a caption" in response.text and "Vi vil ha en huske." in response.text
+    data["rec-image"] = (io.BytesIO(b"\x89PNG\r\n\x1a\n0000"), "tegning.png")
+    data["rec-caption"] = "En rød huske"
+    ok = client.post(
+        f"/panels/{full_pool.id}/recommendations", data=data, content_type="multipart/form-data"
+    )
+    assert ok.status_code == 302
+    rec = full_pool.recommendations[0]
+    image = client.get(f"/panels/{full_pool.id}/recommendations/{rec.id}/image")
+    assert image.mimetype == "image/png"
+    page = client.get(f"/panels/{full_pool.id}/report")
+    assert 'alt="En rød huske"' in page.text
