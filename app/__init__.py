@@ -53,6 +53,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(taxonomy_views.public_bp)
     app.register_blueprint(taxonomy_views.bp)
 
+    from panels import public as panels_public
+    from panels import views as panels_views
+
+    app.register_blueprint(panels_public.public_bp)
+    app.register_blueprint(panels_views.bp)
+
     app.after_request(i18n.remember_choice)
     app.jinja_env.add_extension("jinja2.ext.do")
 

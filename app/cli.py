@@ -27,6 +27,10 @@ def init_app(app: Flask) -> None:
     from taxonomy.cli import taxonomy_group
 
     app.cli.add_command(taxonomy_group)
+    from panels.cli import panels_group
+
+    app.cli.add_command(panels_group)
+    app.cli.add_command(purge_command)
 
 
 @click.command("demo")
@@ -39,15 +43,30 @@ def demo_command() -> None:
     from taxonomy.demo import load_taxonomy_demo
 
     taxonomy_report = load_taxonomy_demo()
+    from panels.demo import load_panels_demo
+
+    panels_report = load_panels_demo()
     db.session.commit()
     click.echo(f"Demo data ready ({added} neighbourhoods added).")
     click.echo(
         f"Taxonomy: {taxonomy_report.indicators_added} indicators, "
         f"{taxonomy_report.codes_added} codes, {taxonomy_report.items_added} input items added."
     )
+    click.echo(
+        f"Panels: {panels_report.panels_added} panel, "
+        f"{panels_report.volunteers_added} volunteers added."
+    )
     click.echo("Demo logins (new passwords on every run of `flask demo`):")
     for username, password in logins.items():
         click.echo(f"  {username:20} {password}")
+
+
+@click.command("purge")
+def purge_command() -> None:
+    """Delete personal data whose retention period has ended (run daily, e.g. from cron)."""
+    from panels.cli import purge_panels
+
+    click.echo(purge_panels())
 
 
 @click.group("user")

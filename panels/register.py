@@ -101,18 +101,26 @@ def read_register(data: bytes, known_areas: Iterable[str] | None = None) -> Regi
             row_problems.append(RowProblem(line, rows[0][positions["id"]], "register.missing_id"))
         elif household_id in seen:
             row_problems.append(
-                RowProblem(line, rows[0][positions["id"]], "register.duplicate_id",
-                           {"id": household_id, "first_row": seen[household_id]})
+                RowProblem(
+                    line,
+                    rows[0][positions["id"]],
+                    "register.duplicate_id",
+                    {"id": household_id, "first_row": seen[household_id]},
+                )
             )
         if not address:
             row_problems.append(
                 RowProblem(line, rows[0][positions["address"]], "register.missing_address")
             )
         if not area:
-            row_problems.append(RowProblem(line, rows[0][positions["area"]], "register.missing_area"))
+            row_problems.append(
+                RowProblem(line, rows[0][positions["area"]], "register.missing_area")
+            )
         elif areas is not None and area.casefold() not in areas:
             row_problems.append(
-                RowProblem(line, rows[0][positions["area"]], "register.unknown_area", {"area": area})
+                RowProblem(
+                    line, rows[0][positions["area"]], "register.unknown_area", {"area": area}
+                )
             )
         if row_problems:
             problems.extend(row_problems)

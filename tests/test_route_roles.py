@@ -46,13 +46,60 @@ EXPECTATIONS: dict[str, str | tuple[str, ...]] = {
     "taxonomy.summary": STAFF,
     "taxonomy.report": STAFF,
     "taxonomy.export": STAFF,
+    # Panels: staff pages (facilitators run panels; readers see reports) and residents' pages
+    # reached through a letter's token or code (a token of another panel gives 404).
+    "panels.index": ("facilitator", "reader"),
+    "panels.report": ("facilitator", "reader"),
+    "panels.new": ("facilitator",),
+    "panels.detail": ("facilitator",),
+    "panels.register": ("facilitator",),
+    "panels.stage1": ("facilitator",),
+    "panels.letters": ("facilitator",),
+    "panels.poster": ("facilitator",),
+    "panels.open_call": ("facilitator",),
+    "panels.selection_page": ("facilitator",),
+    "panels.start_selection": ("facilitator",),
+    "panels.commit": ("facilitator",),
+    "panels.draw": ("facilitator",),
+    "panels.members": ("facilitator",),
+    "panels.members_csv": ("facilitator",),
+    "panels.drop_out": ("facilitator",),
+    "panels.replacements": ("facilitator",),
+    "panels.person_export": ("facilitator",),
+    "panels.person_delete": ("facilitator",),
+    "panels.deliberation_page": ("facilitator",),
+    "panels.phase": ("facilitator",),
+    "panels.new_session": ("facilitator",),
+    "panels.session": ("facilitator",),
+    "panels.add_link": ("facilitator",),
+    "panels.add_document": ("facilitator",),
+    "panels.staff_checkin": ("facilitator",),
+    "panels.input_file": ("facilitator",),
+    "panels.groups": ("facilitator",),
+    "panels.new_recommendation": ("facilitator",),
+    "panels.voting": ("facilitator",),
+    "panels.recommendation_image": ("facilitator", "reader"),
+    "panels.close": ("facilitator",),
+    "panel.code": PUBLIC,
+    "panel.join": PUBLIC,
+    "panel.open_call": PUBLIC,
+    "panel.status": PUBLIC,
+    "panel.vote": PUBLIC,
+    "panel.member_input": PUBLIC,
+    "panel.checkin": PUBLIC,
+    "panel.lottery": PUBLIC,
 }
 
 ACTORS = ("anonymous", *ROLES)
 
 
 def sample_arguments(rule, other_user: User) -> dict:
-    samples = {"filename": "tinget.css", "user_id": other_user.id, **taxonomy_samples()}
+    samples = {
+        "filename": "tinget.css",
+        "user_id": other_user.id,
+        **taxonomy_samples(),
+        **panels_samples(),
+    }
     missing = [name for name in rule.arguments if name not in samples]
     assert not missing, f"add sample values for {missing} (route {rule.rule})"
     return {name: samples[name] for name in rule.arguments}
@@ -95,6 +142,52 @@ def taxonomy_samples() -> dict:
         "coding_id": coding.id,
         "code_id": code.id,
         "fmt": "csv",
+    }
+
+
+def panels_samples() -> dict:
+    """A panel with a volunteer, a selection run, a session with a document and a
+    recommendation, for the panel routes (re-used across actors)."""
+    from datetime import date, datetime
+
+    from app.extensions import db
+    from app.models import Neighbourhood
+    from panels import deliberation, services
+    from panels.models import Panel, SelectionRun
+    from panels.services import PanelSpec, QuotaLine, SignUp
+
+    panel = db.session.query(Panel).first()
+    if panel is None:
+        area = db.session.query(Neighbourhood).first()
+        panel = services.create_panel(
+            PanelSpec(
+                "Route panel",
+                area,
+                2,
+                date(2030, 1, 1),
+                [QuotaLine("gender", "f", 0, 2), QuotaLine("gender", "m", 0, 2)],
+            )
+        )
+        panel.status = "inviting"
+        services.sign_up(
+            panel,
+            SignUp({"gender": "f"}, [], [], "Route person", phone="1", consent=True),
+        )
+        db.session.add(SelectionRun(panel=panel, status="failed"))
+        session = deliberation.add_session(panel, "learning", "Route", datetime(2030, 1, 1))
+        deliberation.add_document(session, "Doc", "doc.pdf", b"%PDF-1.4")
+        deliberation.save_recommendation(panel, "Route rec", "Text")
+        db.session.commit()
+    session = panel.sessions[0]
+    return {
+        "panel_id": panel.id,
+        "run_id": db.session.query(SelectionRun.id).filter_by(panel_id=panel.id).scalar(),
+        "volunteer_id": panel.volunteers[0].id,
+        "phase_id": panel.phases[0].id,
+        "session_id": session.id,
+        "input_id": session.inputs[0].id,
+        "rec_id": panel.recommendations[0].id,
+        "token": panel.volunteers[0].access_token,
     }
 
 
