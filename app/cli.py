@@ -24,6 +24,9 @@ def init_app(app: Flask) -> None:
     from taxonomy.cli import taxonomy_group
 
     app.cli.add_command(taxonomy_group)
+    from budgeting.cli import budgeting_group
+
+    app.cli.add_command(budgeting_group)
 
 
 @click.command("demo")
@@ -36,12 +39,21 @@ def demo_command() -> None:
     from taxonomy.demo import load_taxonomy_demo
 
     taxonomy_report = load_taxonomy_demo()
+    from budgeting.demo import load_budgeting_demo
+
+    budgeting_report = load_budgeting_demo()
     db.session.commit()
     click.echo(f"Demo data ready ({added} neighbourhoods added).")
     click.echo(
         f"Taxonomy: {taxonomy_report.indicators_added} indicators, "
         f"{taxonomy_report.codes_added} codes, {taxonomy_report.items_added} input items added."
     )
+    click.echo(
+        f"Budgeting: {budgeting_report.rounds_added} rounds added; "
+        f"youth group code {budgeting_report.join_code}."
+    )
+    if budgeting_report.codes:
+        click.echo("Voting codes for Nabolagspotten: " + ", ".join(budgeting_report.codes[:5]))
     click.echo("Demo logins (new passwords on every run of `flask demo`):")
     for username, password in logins.items():
         click.echo(f"  {username:20} {password}")
