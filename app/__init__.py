@@ -58,6 +58,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(panels_public.public_bp)
     app.register_blueprint(panels_views.bp)
+    from budgeting import views as budgeting_views
+
+    app.register_blueprint(budgeting_views.public_bp)
+    app.register_blueprint(budgeting_views.bp)
 
     app.after_request(i18n.remember_choice)
     app.jinja_env.add_extension("jinja2.ext.do")

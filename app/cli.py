@@ -31,6 +31,9 @@ def init_app(app: Flask) -> None:
 
     app.cli.add_command(panels_group)
     app.cli.add_command(purge_command)
+    from budgeting.cli import budgeting_group
+
+    app.cli.add_command(budgeting_group)
 
 
 @click.command("demo")
@@ -46,6 +49,9 @@ def demo_command() -> None:
     from panels.demo import load_panels_demo
 
     panels_report = load_panels_demo()
+    from budgeting.demo import load_budgeting_demo
+
+    budgeting_report = load_budgeting_demo()
     db.session.commit()
     click.echo(f"Demo data ready ({added} neighbourhoods added).")
     click.echo(
@@ -56,6 +62,12 @@ def demo_command() -> None:
         f"Panels: {panels_report.panels_added} panel, "
         f"{panels_report.volunteers_added} volunteers added."
     )
+    click.echo(
+        f"Budgeting: {budgeting_report.rounds_added} rounds added; "
+        f"youth group code {budgeting_report.join_code}."
+    )
+    if budgeting_report.codes:
+        click.echo("Voting codes for Nabolagspotten: " + ", ".join(budgeting_report.codes[:5]))
     click.echo("Demo logins (new passwords on every run of `flask demo`):")
     for username, password in logins.items():
         click.echo(f"  {username:20} {password}")

@@ -88,6 +88,37 @@ EXPECTATIONS: dict[str, str | tuple[str, ...]] = {
     "panel.member_input": PUBLIC,
     "panel.checkin": PUBLIC,
     "panel.lottery": PUBLIC,
+    # Budgeting: public rounds, applications, voting by code, results, youth groups; staff pages.
+    "budget.index": PUBLIC,
+    "budget.round_page": PUBLIC,
+    "budget.apply": PUBLIC,
+    "budget.application": PUBLIC,
+    "budget.vote": PUBLIC,
+    "budget.ballot": PUBLIC,
+    "budget.ballot_done": PUBLIC,
+    "budget.results_page": PUBLIC,
+    "budget.why": PUBLIC,
+    "budget.bundle": PUBLIC,
+    "budget.join": PUBLIC,
+    "budget.group": PUBLIC,
+    "budget.comment": PUBLIC,
+    "budgeting.rounds": ("facilitator", "reader"),
+    "budgeting.round_new": ("facilitator",),
+    "budgeting.round_edit": ("facilitator",),
+    "budgeting.round_detail": ("facilitator", "reader"),
+    "budgeting.advance": ("facilitator",),
+    "budgeting.review": ("facilitator",),
+    "budgeting.follow_up": ("facilitator",),
+    "budgeting.codes": ("facilitator",),
+    "budgeting.code_sheet": ("facilitator",),
+    "budgeting.paper": ("facilitator",),
+    "budgeting.confirm_paper": ("facilitator",),
+    "budgeting.count": ("facilitator",),
+    "budgeting.tie_order": ("facilitator",),
+    "budgeting.round_result": ("facilitator", "reader"),
+    "budgeting.agreement": ("facilitator",),
+    "budgeting.export": ("facilitator", "reader"),
+    "budgeting.import_pb": ("facilitator", "reader"),
 }
 
 ACTORS = ("anonymous", *ROLES)
@@ -99,6 +130,7 @@ def sample_arguments(rule, other_user: User) -> dict:
         "user_id": other_user.id,
         **taxonomy_samples(),
         **panels_samples(),
+        **budgeting_samples(),
     }
     missing = [name for name in rule.arguments if name not in samples]
     assert not missing, f"add sample values for {missing} (route {rule.rule})"
@@ -188,6 +220,36 @@ def panels_samples() -> dict:
         "input_id": session.inputs[0].id,
         "rec_id": panel.recommendations[0].id,
         "token": panel.volunteers[0].access_token,
+    }
+
+
+def budgeting_samples() -> dict:
+    """A pot round in the voting phase with one accepted application and one paper ballot."""
+    from app.extensions import db
+    from budgeting import services, voting
+    from budgeting.models import Ballot, Round
+
+    round_ = db.session.query(Round).first()
+    if round_ is None:
+        round_ = services.create_round(title="Route round", budget=1000)
+        services.advance_phase(round_)
+        proposal = services.submit_proposal(
+            round_, services.Application("Route project", "", 100, applicant_type="sameie")
+        )
+        services.decide(proposal, True, "")
+        services.advance_phase(round_)
+        services.advance_phase(round_)
+        (code,) = voting.generate_codes(round_, 1)
+        voting.submit_ballot(round_, code, voting.Choice([proposal.id]), method="paper")
+        db.session.commit()
+    proposal = round_.proposals[0]
+    ballot = db.session.query(Ballot).first()
+    return {
+        "round_slug": round_.slug,
+        "round_id": round_.id,
+        "proposal_id": proposal.id,
+        "ballot_id": ballot.id,
+        "token": proposal.token,
     }
 
 

@@ -1,0 +1,168 @@
+"""Budgeting pages through the test client: the application form with translated errors, the
+ballot pages of every ballot type without JavaScript, codes of other rounds, paper entry,
+counting, results with explanations, "why this result?", the bundle, and youth groups."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from app.extensions import db
+from budgeting import services, voting
+from budgeting.models import Ballot, Proposal
+from tests.budgeting.conftest import project, vote
+
+
+def test_an_application_with_no_applicant_type_gets_a_clear_error_and_keeps_the_text(
+    client, make_round
+):
+    round_ = make_round()
+    services.advance_phase(round_)
+    db.session.commit()
+    response = client.post(
+        f"/budsjett/{round_.slug}/soknad?lang=en",
+        data={"title": "Grillfest", "description": "Grill i gården", "cost": "20000"},
+    )
+    assert response.status_code == 400
+    assert "Choose who is applying." in response.text
+    assert "Grill i gården" in response.text
+
+
+def test_an_association_applies_and_sees_the_decision_reason(client, auth, make_round):
+    round_ = make_round()
+    services.advance_phase(round_)
+    db.session.commit()
+    response = client.post(
+        f"/budsjett/{round_.slug}/soknad?lang=en",
+        data={
+            "applicant_type": "velforening",
+            "applicant_name": "Lademoen vel",
+            "title": "Nabofest",
+            "description": "Fest i parken",
+            "brings_together": "Alle naboer",
+            "cost": "30000",
+            "neighbourhood_id": "0",
+            "contact_name": "Per",
+            "contact_email": "per@example.org",
+        },
+    )
+    assert response.status_code == 302
+    status_url = response.headers["Location"]
+    proposal = db.session.scalar(select(Proposal))
+    auth.become("facilitator")
+    client.post(
+        f"/budgeting/forslag/{proposal.id}",
+        data={"decision": "reject", "reason": "Søknaden gjelder et annet område."},
+    )
+    page = client.get(status_url + "?lang=en")
+    assert "Not eligible." in page.text
+    assert "Søknaden gjelder et annet område." in page.text
+
+
+@pytest.mark.parametrize(
+    "settings, fields",
+    [
+        ({"ballot_type": "approval"}, lambda ids: {"project": [str(ids[0]), str(ids[3])]}),
+        ({"ballot_type": "knapsack"}, lambda ids: {"project": [str(ids[0]), str(ids[3])]}),
+        (
+            {"ballot_type": "points", "max_points": 10, "rule_variant": "mes_points+greedy"},
+            lambda ids: {f"points-{ids[0]}": "7", f"points-{ids[3]}": "3"},
+        ),
+        (
+            {"ballot_type": "ranking", "rule_variant": "mes_borda+greedy"},
+            lambda ids: {f"rank-{ids[3]}": "1", f"rank-{ids[0]}": "2"},
+        ),
+    ],
+    ids=["approval", "knapsack", "points", "ranking"],
+)
+def test_every_ballot_type_can_be_filled_in_without_javascript(
+    client, open_round, settings, fields
+):
+    round_ = open_round(**settings)
+    (code,) = voting.generate_codes(round_, 1)
+    db.session.commit()
+    ids = [project(round_, t) for t in "ABCD"]
+    entered = client.post(f"/budsjett/{round_.slug}/stem", data={"code": code.code.lower()})
+    assert entered.status_code == 302
+    page = client.get(f"/budsjett/{round_.slug}/stemmeseddel?lang=en")
+    assert "The last ballot you send is the one that counts." in page.text
+    sent = client.post(f"/budsjett/{round_.slug}/stemmeseddel", data=fields(ids))
+    assert sent.status_code == 302, sent.text
+    ballot = db.session.scalar(select(Ballot))
+    assert set(ballot.projects) == {ids[0], ids[3]}
+    if settings["ballot_type"] == "ranking":
+        assert ballot.projects == [ids[3], ids[0]]
+
+
+def test_the_knapsack_total_is_checked_without_saving(client, open_round):
+    round_ = open_round(ballot_type="knapsack")
+    (code,) = voting.generate_codes(round_, 1)
+    db.session.commit()
+    client.post(f"/budsjett/{round_.slug}/stem", data={"code": code.code})
+    ids = [str(project(round_, t)) for t in "ABC"]
+    page = client.post(
+        f"/budsjett/{round_.slug}/stemmeseddel?lang=en", data={"project": ids, "action": "check"}
+    )
+    assert "That is more than you can spend." in page.text
+    assert db.session.scalar(select(Ballot)) is None
+    refused = client.post(f"/budsjett/{round_.slug}/stemmeseddel?lang=en", data={"project": ids})
+    assert refused.status_code == 400
+    assert "more than the 1\u00a0100\u00a0000 NOK" in refused.text or "1,100,000" in refused.text
+
+
+def test_a_voter_code_of_another_round_is_not_recognised(client, open_round):
+    first = open_round()
+    second = open_round(title="Nabolagspotten Tempe 2025")
+    (code,) = voting.generate_codes(first, 1)
+    db.session.commit()
+    response = client.post(f"/budsjett/{second.slug}/stem?lang=en", data={"code": code.code})
+    assert response.status_code == 400
+    assert "We do not recognise this code for this vote." in response.text
+
+
+def test_staff_enter_a_paper_ballot_and_the_count_explains_the_result(client, auth, open_round):
+    round_ = open_round(rule_variant="greedy_cost")
+    vote(round_, "A", "D")
+    vote(round_, "B")
+    (paper_code,) = voting.generate_codes(round_, 1)
+    db.session.commit()
+    auth.become("facilitator")
+    ids = [project(round_, t) for t in "ABCD"]
+    saved = client.post(
+        f"/budgeting/{round_.id}/papir",
+        data={"code": voting.format_code(paper_code.code), "project": [str(ids[3])]},
+    )
+    assert saved.status_code == 302
+    assert voting.ballot_of(round_, paper_code).method == "paper"
+    client.post(f"/budgeting/{round_.id}/neste-fase")  # close voting
+    counted = client.post(f"/budgeting/{round_.id}/opptelling")
+    assert counted.status_code == 302
+    client.post(f"/budgeting/{round_.id}/neste-fase")  # publish
+    results = client.get(f"/budsjett/{round_.slug}/resultat?lang=en")
+    assert "Most votes first (greedy)" in results.text
+    assert "Skipped: when its turn came" in results.text
+    assert results.text.count("<meter") == 4
+    why = client.post(f"/budsjett/{round_.slug}/hvorfor?lang=en", data={"code": paper_code.code})
+    assert "funded as number 1 in order of support." in why.text
+    bundle = client.get(f"/budsjett/{round_.slug}/resultat.zip")
+    assert bundle.mimetype == "application/zip"
+
+
+def test_a_youth_group_joins_proposes_comments_and_votes(client, make_round):
+    round_ = make_round(title="Veien til førerkortet", kind="youth", budget=100_000)
+    services.advance_phase(round_)
+    db.session.commit()
+    joined = client.post(
+        "/budsjett/bli-med",
+        data={"code": round_.join_code, "nickname": "Sara", "age_band": "13-19"},
+    )
+    assert joined.status_code == 302
+    client.post(
+        f"/budsjett/{round_.slug}/gruppe",
+        data={"title": "Kjøretimer", "description": "", "cost": "60000"},
+    )
+    idea = db.session.scalar(select(Proposal))
+    client.post(f"/budsjett/{round_.slug}/gruppe/{idea.id}/kommentar", data={"text": "Ja!"})
+    page = client.get(f"/budsjett/{round_.slug}/gruppe?lang=en")
+    assert "Kjøretimer" in page.text and "Ja!" in page.text
+    assert "idea from Sara" in page.text
