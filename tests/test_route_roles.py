@@ -125,6 +125,10 @@ ACTORS = ("anonymous", *ROLES)
 
 
 def sample_arguments(rule, other_user: User) -> dict:
+    # Features may use the same argument name (e.g. ``token``) for different things, so each
+    # route gets its own feature's samples last.
+    feature_samples = {"panel": panels_samples, "panels": panels_samples}
+    feature_samples |= {"budget": budgeting_samples, "budgeting": budgeting_samples}
     samples = {
         "filename": "tinget.css",
         "user_id": other_user.id,
@@ -132,6 +136,9 @@ def sample_arguments(rule, other_user: User) -> dict:
         **panels_samples(),
         **budgeting_samples(),
     }
+    own = feature_samples.get(rule.endpoint.split(".")[0])
+    if own is not None:
+        samples |= own()
     missing = [name for name in rule.arguments if name not in samples]
     assert not missing, f"add sample values for {missing} (route {rule.rule})"
     return {name: samples[name] for name in rule.arguments}
