@@ -139,6 +139,20 @@ def start_server(url: str, workers: int, threads: int, port: int) -> subprocess.
     raise SystemExit("gunicorn did not start")
 
 
+def server_cpu_seconds(master: int) -> float:
+    """User + system CPU time of the gunicorn master and its workers (Linux /proc)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid, ppid = int(stat.parent.name), int(fields[1])
+        if pid == master or ppid == master:
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def run_load(jobs: list, clients: int) -> tuple[list[float], list[str], float]:
     """Send every job (client, token, choice, barrier) from ``clients`` threads."""
     work: queue.Queue = queue.Queue()
@@ -236,7 +250,9 @@ def main() -> None:
                 client, token = sign_in(args.port, code)
                 jobs.append((client, token, choice, None))
         setup = time.perf_counter() - setup
+        cpu_before = server_cpu_seconds(server.pid)
         latencies, errors, elapsed = run_load(jobs, args.clients)
+        cpu = server_cpu_seconds(server.pid) - cpu_before
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=20)
@@ -251,6 +267,10 @@ def main() -> None:
           f"({len(codes)} codes, {len(twice)} submitted from two devices at once)")  # fmt: skip
     print(f"sign-in (untimed) {setup:.1f} s")
     print(f"ballots/s         {len(jobs) / elapsed:.0f}  ({elapsed:.2f} s)")
+    per_ballot = cpu / len(jobs)
+    print(f"server CPU        {per_ballot * 1000:.1f} ms per ballot; with 2 idle cores that is "
+          f"at most {2 / per_ballot:.0f} ballots/s")  # fmt: skip
+    print(f"load average      {os.getloadavg()[0]:.1f} (the machine is shared)")
     print(f"latency p50       {statistics.median(latencies) * 1000:.1f} ms")
     print(f"latency p95       {p95 * 1000:.1f} ms")
     print(f"latency max       {latencies[-1] * 1000:.1f} ms")
