@@ -254,10 +254,9 @@ def ballot(round_slug: str):
         return redirect(url_for("budget.vote", round_slug=round_.slug))
     if round_.phase != "voting":
         return render_template("budgeting/closed.html", round=round_), 409
-    existing = voting.ballot_of(round_, code)
     form = ActionForm()
     problems: list[str] = []
-    choice = voting.Choice(existing.projects, existing.points) if existing else None
+    choice = None
     status = 200
     if form.validate_on_submit():
         choice, problems = parse_choice(round_, request.form)
@@ -274,6 +273,9 @@ def ballot(round_slug: str):
     elif form.is_submitted():
         problems.append(_("The form expired. Please try again."))
         status = 400
+    existing = voting.ballot_of(round_, code)
+    if existing is not None and choice is None:
+        choice = voting.Choice(existing.projects, existing.points)
     return render_template(
         "budgeting/ballot.html",
         round=round_,

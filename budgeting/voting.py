@@ -71,6 +71,16 @@ def find_code(round_: Round, text: str | None) -> VoterCode | None:
     )
 
 
+@dataclass(frozen=True)
+class Cast:
+    """A ballot as written: its row id, how many times it was sent, and what it holds."""
+
+    id: int
+    version: int
+    projects: list[int]
+    points: list[int] | None
+
+
 @dataclass
 class Choice:
     """What a voter marked: proposal ids (in rank order for rankings) and points if any."""
@@ -133,7 +143,7 @@ def submit_ballot(
     choice: Choice,
     method: str = "online",
     entered_by: User | None = None,
-) -> Ballot:
+) -> Cast:
     """Cast or replace the ballot of ``code`` in one statement; audited in the same transaction.
 
     A code that voted on paper cannot vote online, nor the other way round: the update only
@@ -182,9 +192,7 @@ def submit_ballot(
         method=method,
         version=row.version,
     )
-    ballot = db.session.get(Ballot, row.id, populate_existing=True)
-    assert ballot is not None
-    return ballot
+    return Cast(row.id, row.version, choice.projects, choice.points)
 
 
 def ballot_of(round_: Round, code: VoterCode) -> Ballot | None:

@@ -10,6 +10,7 @@ from app.demo import load_neighbourhoods
 from app.extensions import db
 from app.models import Neighbourhood
 from budgeting import services, voting
+from budgeting.models import Ballot
 from budgeting.services import Application
 
 
@@ -76,6 +77,6 @@ def project(round_, title: str) -> int:
 def vote(round_, *titles: str, method: str = "online", points=None, entered_by=None):
     (code,) = voting.generate_codes(round_, 1)
     choice = voting.Choice([project(round_, t) for t in titles], points)
-    ballot = voting.submit_ballot(round_, code, choice, method=method, entered_by=entered_by)
+    cast = voting.submit_ballot(round_, code, choice, method=method, entered_by=entered_by)
     db.session.commit()
-    return code, ballot
+    return code, db.session.get(Ballot, cast.id)
