@@ -12,6 +12,7 @@ from pathlib import Path
 
 import flask_babel
 import pytest
+from hypothesis import settings
 from sqlalchemy import create_engine, text
 from werkzeug.serving import make_server
 
@@ -19,6 +20,11 @@ from app import create_app
 from app.cli import compile_catalogues
 from app.extensions import db
 from app.models import ROLES, User
+
+# Properties are checked for what they compute, never for how fast: a busy CI machine must not
+# turn a slow example into a failure (speed lives in bench/).
+settings.register_profile("tinget", deadline=None)
+settings.load_profile("tinget")
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_PASSWORD = "correct horse battery staple"
