@@ -160,7 +160,7 @@ def _integer_points(ballots, lengths: np.ndarray, total: int) -> np.ndarray | No
         values = np.fromiter(map(_NUMERATOR, flat), dtype=np.int64, count=total)
     except OverflowError:
         return None
-    if total and (den.max() != 1 or np.abs(values).max() >= POINTS_LIMIT):
+    if total and (den.max() != 1 or max(-int(values.min()), int(values.max())) >= POINTS_LIMIT):
         return None
     return values
 

@@ -114,14 +114,15 @@ def test_codes_too_wide_to_pack_still_group_exactly() -> None:
 
 
 @pytest.mark.parametrize(
-    "points",
+    ("points", "winners"),
     [
-        (Fraction(2**40), Fraction(3)),  # beyond the int64-sum guard
-        (Fraction(5, 2), Fraction(1, 3)),  # fractional
+        ((Fraction(2**40), Fraction(3)), ["a", "c"]),  # beyond the int64-sum guard
+        ((Fraction(-(2**63)), Fraction(3)), ["b", "a"]),  # int64's own minimum
+        ((Fraction(5, 2), Fraction(1, 3)), ["a", "c"]),  # fractional
     ],
 )
 def test_points_outside_the_integer_path_are_counted_exactly_by_the_fraction_path(
-    points, monkeypatch
+    points, winners, monkeypatch
 ) -> None:
     election = Election(
         Fraction(12),
@@ -143,7 +144,7 @@ def test_points_outside_the_integer_path_are_counted_exactly_by_the_fraction_pat
     profile = build_profile(election, "points")
     assert used
     assert profile.total_sat == [points[0] * 2, points[1] * 2, points[0]]
-    assert count(election, "greedy_points").winners == ["a", "c"]
+    assert count(election, "greedy_points").winners == winners
 
 
 def test_whole_points_sum_per_project_with_int64() -> None:
