@@ -7,7 +7,9 @@ One command, from the repository root::
     .venv/bin/python bench/budgeting.py --skip-files    # only the generated election
 
 Prints a Markdown table: file, variant, voters, projects, our seconds, pabutools seconds, ratio,
-identical (same winners in the same order). Our time is ``count()`` (profile building
+identical (same winners in the same order), and the ratio of CPU seconds (each side's
+``time.process_time``), which a machine shared with other jobs disturbs far less than the
+wall-clock ratio. Our time is ``count()`` (profile building
 included, reading the file excluded); pabutools' time is the rule call on its parsed profile.
 
 pabutools calls run in a forked child process with a time cap (``--cap``, default 120 s). A call
@@ -38,6 +40,7 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing as mp
+import os
 import sys
 import time
 from fractions import Fraction
@@ -203,7 +206,7 @@ _STATE: dict = {}
 
 def _child(conn, job) -> None:
     instance, profile = _STATE["instance"], _STATE["profile"]
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     try:
         if job[0] == "variant":
             winners = pabutools_call(job[1], instance, profile)
@@ -214,16 +217,32 @@ def _child(conn, job) -> None:
     except Exception as exc:  # reported as such, not mistaken for the time cap
         conn.send(("error", f"{type(exc).__name__}: {exc}"[:200]))
         return
-    conn.send((winners, time.perf_counter() - start))
+    conn.send((winners, time.perf_counter() - start, time.process_time() - cpu))
 
 
 class ChildFailed(Exception):
     """pabutools raised (message) or its process died, as opposed to running into the cap."""
 
 
+class Capped:
+    """A call stopped at the cap, with the CPU seconds it had used (None if unknown)."""
+
+    def __init__(self, cpu: float | None) -> None:
+        self.cpu = cpu
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """CPU seconds (user + system) a running process has used, from /proc (Linux)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def timed_in_child(job, cap: float):
-    """(winners, seconds) from a forked child, None after ``cap`` seconds, ChildFailed if
-    pabutools raised or the child died (so an error is never reported as "slower than cap")."""
+    """(winners, seconds, CPU seconds) from a forked child; ``Capped`` after ``cap`` seconds;
+    ChildFailed if pabutools raised or the child died (an error is never "slower than cap")."""
     ctx = mp.get_context("fork")
     parent, child = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_child, args=(child, job))
@@ -235,7 +254,7 @@ def timed_in_child(job, cap: float):
             if not proc.is_alive() and not parent.poll(0):
                 raise ChildFailed(f"pabutools process died (exit code {proc.exitcode})")
             if time.perf_counter() > deadline:
-                return None
+                return Capped(_cpu_seconds(proc.pid))
         result = parent.recv()
         if result[0] == "error":
             raise ChildFailed(result[1])
@@ -250,18 +269,21 @@ def timed_in_child(job, cap: float):
 
 
 def ours(election: Election, variant: str):
+    """Our count and its CPU seconds (``Result.seconds`` is wall-clock)."""
+    cpu = time.process_time()
     result = count(election, variant)
-    return result
+    return result, time.process_time() - cpu
 
 
 def bench_one(name: str, election: Election, variant: str, cap: float) -> dict:
-    result = ours(election, variant)
+    result, cpu = ours(election, variant)
     row = {
         "file": name,
         "variant": variant,
         "voters": len(election.ballots),
         "projects": len(election.projects),
         "ours_s": result.seconds,
+        "ours_cpu_s": cpu,
         "mes_runs": result.mes_runs,
         "total_cost": format_amount(result.total_cost),
     }
@@ -275,22 +297,28 @@ def bench_one(name: str, election: Election, variant: str, cap: float) -> dict:
 def _compare_with_pabutools(row: dict, election: Election, variant: str, result, cap: float):
     """Fill pabutools' seconds and "identical" into ``row`` (measured, extrapolated or > cap)."""
     got = timed_in_child(("variant", variant), cap)
-    if got is not None:
-        winners, seconds = got
-        row.update(pabutools_s=seconds, extrapolated=False, identical=winners == result.winners)
+    if not isinstance(got, Capped):
+        winners, seconds, cpu = got
+        row.update(
+            pabutools_s=seconds,
+            pabutools_cpu_s=cpu,
+            extrapolated=False,
+            identical=winners == result.winners,
+        )
         return
     if "add1" in variant and result.endowment is not None:
         start = Fraction(election.budget, len(election.ballots))
         runs = int(result.endowment - start) + 1  # endowments B/n, B/n + 1, …, final
         one = timed_in_child(("mes_at", start), cap)
         final = timed_in_child(("mes_at", result.endowment), cap)
-        if one is not None and final is not None:
+        if not isinstance(one, Capped) and not isinstance(final, Capped):
             fill = "+greedy" in variant
             same = (
                 final[0] == result.winners[: len(final[0])] if fill else final[0] == result.winners
             )
             row.update(
                 pabutools_s=one[1] * runs,
+                pabutools_cpu_s=one[2] * runs,
                 extrapolated=True,
                 identical=same,
                 note=f"{runs} runs x {one[1]:.1f} s",
@@ -299,10 +327,11 @@ def _compare_with_pabutools(row: dict, election: Election, variant: str, result,
     # pabutools did not finish: its time is only known to exceed the cap, so the ratio is a
     # lower bound (printed as "> cap" and "> ratio")
     row.update(pabutools_s=None, extrapolated=False, identical=None, capped=cap)
+    row["pabutools_cpu_at_cap_s"] = got.cpu
     row["note"] = f"pabutools still running after {cap:.0f} s, stopped"
     if "borda" in variant and ("greedy" in variant):
         check = timed_in_child(("variant_additive", variant), cap)
-        if check is not None:
+        if not isinstance(check, Capped):
             row.update(identical=check[0] == result.winners, identical_by="additive branch")
             row["note"] += f"; its additive greedy branch took {check[1]:.1f} s"
 
@@ -317,6 +346,15 @@ def fmt(row: dict) -> str:
         pab_text, ratio = f"> {row['capped']:.0f} (cap)", f"> {row['capped'] / ours_s:.0f}x"
     else:
         pab_text, ratio = row.get("note", "n/a"), "n/a"
+    ours_cpu = max(row.get("ours_cpu_s", 0.0), 1e-9)
+    if row.get("pabutools_cpu_s") is not None:
+        cpu_ratio = (
+            "~" if row["extrapolated"] else ""
+        ) + f"{row['pabutools_cpu_s'] / ours_cpu:.0f}x"
+    elif row.get("pabutools_cpu_at_cap_s") is not None:
+        cpu_ratio = f"> {row['pabutools_cpu_at_cap_s'] / ours_cpu:.0f}x"
+    else:
+        cpu_ratio = "n/a"
     same = {True: "yes", False: "NO", None: "n/a"}[row["identical"]]
     if row["extrapolated"]:
         same += " (final run)"
@@ -324,7 +362,7 @@ def fmt(row: dict) -> str:
         same += f" ({row['identical_by']})"
     return (
         f"| {row['file'][:44]} | {row['variant']} | {row['voters']} | {row['projects']} | "
-        f"{row['ours_s']:.3f} | {pab_text} | {ratio} | {same} |"
+        f"{row['ours_s']:.3f} | {pab_text} | {ratio} | {same} | {cpu_ratio} |"
     )
 
 
@@ -352,8 +390,11 @@ def main(argv: list[str] | None = None) -> int:
         help="generated elections to run, comma-separated (approval,ordinal,cumulative)",
     )
     args = parser.parse_args(argv)
-    print("| file | variant | voters | projects | ours s | pabutools s | ratio | identical |")
-    print("|---|---|---:|---:|---:|---:|---:|---|")
+    print(
+        "| file | variant | voters | projects | ours s | pabutools s | ratio | identical "
+        "| CPU ratio |"
+    )
+    print("|---|---|---:|---:|---:|---:|---:|---|---:|")
     rows: list[dict] = []
     if not args.skip_files:
         reference = [json.loads(x) for x in (DATA / "reference-outcomes.jsonl").open()]
