@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import operator
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -93,17 +94,19 @@ def _ballot_utilities(
 def _flat_entries(election: Election, satisfaction: str, index: dict[str, int]):
     """Per listed project of every ballot: ballot index, project index, integer utility.
 
-    Returns None when some points are not whole numbers (handled by the fraction path).
+    Returns None when some points are not whole numbers or too large for int64 sums (handled
+    by the exact fraction path). Every per-entry step is one C-level pass (``map`` over
+    ``attrgetter``) because this loop over ~10 entries per voter dominates a count on a big
+    election.
     """
     ballots = election.ballots
     n = len(ballots)
-    lengths = np.fromiter((len(b.projects) for b in ballots), dtype=np.int64, count=n)
+    listed = list(map(_PROJECTS, ballots))
+    lengths = np.fromiter(map(len, listed), dtype=np.int64, count=n)
     total = int(lengths.sum())
     chain = itertools.chain.from_iterable
     try:
-        flat_p = np.fromiter(
-            map(index.__getitem__, chain(b.projects for b in ballots)), dtype=np.int64, count=total
-        )
+        flat_p = np.fromiter(map(index.__getitem__, chain(listed)), dtype=np.int64, count=total)
     except KeyError as exc:
         raise PbFormatError(
             "pb.unknown_project",
@@ -118,17 +121,48 @@ def _flat_entries(election: Election, satisfaction: str, index: dict[str, int]):
         pos = np.arange(total, dtype=np.int64) - starts[ballot_of]
         values = lengths[ballot_of] - pos - 1
     elif satisfaction == "points":
-        pts = list(chain(b.points or () for b in ballots))
-        if len(pts) != total or any(len(b.points or ()) != len(b.projects) for b in ballots):
-            raise PbFormatError(
-                "pb.points_mismatch", "points and vote have different lengths", field="points"
-            )
-        if any(v.denominator != 1 for v in pts):
+        values = _integer_points(ballots, lengths, total)
+        if values is None:
             return None
-        values = np.fromiter((int(v) for v in pts), dtype=np.int64, count=total)
     else:
         values = np.ones(total, dtype=np.int64)
     return lengths, ballot_of, flat_p, values
+
+
+_PROJECTS = operator.attrgetter("projects")
+_POINTS = operator.attrgetter("points")
+# Fraction's own slots: half the cost of the ``numerator`` property on 300 000 points. Ballot
+# stores every point as a plain Fraction; the properties are the fallback for other builds.
+_NUMERATOR, _DENOMINATOR = (
+    (operator.attrgetter("_numerator"), operator.attrgetter("_denominator"))
+    if hasattr(Fraction(1), "_numerator")
+    else (operator.attrgetter("numerator"), operator.attrgetter("denominator"))
+)
+# Whole points up to 2**31 keep every per-project sum of 60 000+ voters far inside int64 (and
+# the MES engine's 2**52 bound is checked separately); larger ones take the fraction path.
+POINTS_LIMIT = 2**31
+
+
+def _integer_points(ballots, lengths: np.ndarray, total: int) -> np.ndarray | None:
+    """Points of every entry as int64, or None if some are fractional or huge."""
+    points = list(map(_POINTS, ballots))
+    if None in points:  # an in-memory ballot without points counts as listing none
+        points = [p or () for p in points]
+    if not np.array_equal(
+        np.fromiter(map(len, points), dtype=np.int64, count=len(points)), lengths
+    ):
+        raise PbFormatError(
+            "pb.points_mismatch", "points and vote have different lengths", field="points"
+        )
+    flat = list(itertools.chain.from_iterable(points))
+    try:
+        den = np.fromiter(map(_DENOMINATOR, flat), dtype=np.int64, count=total)
+        values = np.fromiter(map(_NUMERATOR, flat), dtype=np.int64, count=total)
+    except OverflowError:
+        return None
+    if total and (den.max() != 1 or max(-int(values.min()), int(values.max())) >= POINTS_LIMIT):
+        return None
+    return values
 
 
 def _check_no_repeats(ballots, ballot_of: np.ndarray, flat_p: np.ndarray, num_p: int) -> None:
@@ -162,31 +196,53 @@ def _group_keys(lengths, ballot_of, flat_p, values, num_p: int, by_set: bool) ->
     width = int(lengths.max()) if n else 1
     shift = int(values.min()) if len(values) else 0
     span = int(values.max()) - shift + 1 if len(values) else 1
-    codes = flat_p * span + (values - shift)
+    # code 0 pads short ballots; a (project, value) pair is 1 + project * span + value offset
+    codes = flat_p * span + (values - shift) + 1
     starts = np.concatenate(([0], np.cumsum(lengths)[:-1])) if n else lengths
     pos = np.arange(len(flat_p), dtype=np.int64) - starts[ballot_of]
-    keys = np.full((n, max(width, 1)), -1, dtype=np.int64)
+    keys = np.zeros((n, max(width, 1)), dtype=np.int64)
     keys[ballot_of, pos] = codes
     keys.sort(axis=1)
-    return keys
+    return _pack_codes(keys, num_p * span + 1)
+
+
+def _pack_codes(keys: np.ndarray, largest: int) -> np.ndarray:
+    """Several small codes per int64 word (a bijection on sorted rows), so that sorting the
+    rows compares 1-2 words instead of up to ``max_length`` columns."""
+    bits = max(1, int(largest).bit_length())
+    per_word = 63 // bits
+    if per_word <= 1 or keys.shape[1] <= 1:
+        return keys
+    words = -(-keys.shape[1] // per_word)
+    padded = np.zeros((keys.shape[0], words * per_word), dtype=np.int64)
+    padded[:, : keys.shape[1]] = keys
+    shifts = np.arange(per_word, dtype=np.int64) * bits
+    return (padded.reshape(len(keys), words, per_word) << shifts).sum(axis=2)
 
 
 def _unique_rows(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(first ballot of each distinct row, group index of every ballot), by one lexsort."""
+    """(first ballot of each distinct row, group index of every ballot), by one lexsort.
+
+    Groups are numbered in the order of their first ballot, so that listing the
+    representatives' entries in ballot order lists every project's supporters in group order.
+    """
     n = len(keys)
     if n == 0:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty
-    order = np.lexsort(keys.T[::-1])
+    order = np.lexsort(keys.T[::-1]) if keys.shape[1] > 1 else np.argsort(keys[:, 0], kind="stable")
     ordered = keys[order]
     new = np.ones(n, dtype=bool)
     new[1:] = (ordered[1:] != ordered[:-1]).any(axis=1)
+    # a stable sort puts each group's first ballot at the start of its run
+    first = order[new]
     group_sorted = np.cumsum(new) - 1
+    rank = np.empty(len(first), dtype=np.int64)
+    by_first = np.argsort(first)
+    rank[by_first] = np.arange(len(first), dtype=np.int64)
     inverse = np.empty(n, dtype=np.int64)
-    inverse[order] = group_sorted
-    first = np.full(int(group_sorted[-1]) + 1, n, dtype=np.int64)
-    np.minimum.at(first, group_sorted, order)
-    return first, inverse
+    inverse[order] = rank[group_sorted]
+    return first[by_first], inverse
 
 
 def build_profile(election: Election, satisfaction: str, grouped: bool = True) -> Profile:
@@ -224,7 +280,9 @@ def build_profile(election: Election, satisfaction: str, grouped: bool = True) -
         keep &= np.array([c > 0 for c in costs], dtype=bool)[flat_p]
     sup_p, sup_v = flat_p[keep], values[keep]
     sup_g = group_of_ballot[ballot_of[keep]]
-    order = np.argsort(sup_p * max(len(first), 1) + sup_g, kind="stable")
+    # representatives' entries are in ballot order, hence in group order within a project:
+    # a stable sort by project alone (radix sort on small integers) keeps them so
+    order = np.argsort(sup_p.astype(np.int32 if num_p > 32767 else np.int16), kind="stable")
     sup_g, sup_v, sup_p = sup_g[order], sup_v[order], sup_p[order]
     bounds = np.searchsorted(sup_p, np.arange(num_p + 1))
     supporters = [sup_g[bounds[i] : bounds[i + 1]] for i in range(num_p)]

@@ -39,3 +39,29 @@ def elections(draw, vote_type: str = "approval") -> Election:
     if vote_type == "cumulative":
         meta["max_sum_points"] = "100"
     return Election(Fraction(budget), projects, ballots, vote_type, meta)
+
+
+@st.composite
+def crowded_elections(draw, vote_type: str) -> Election:
+    """Up to 80 voters casting a handful of distinct ballots: large groups, equal prices.
+
+    Exercises grouping (group weights, supporters in group order) against the oracle.
+    """
+    k = draw(st.integers(2, 7))
+    ids = draw(st.permutations(IDS))[:k]
+    costs = draw(st.lists(st.sampled_from([10, 20, 20, 30, 40, 15]), min_size=k, max_size=k))
+    projects = [Project(pid, Fraction(c)) for pid, c in zip(ids, costs, strict=True)]
+    budget = draw(st.sampled_from([40, 60, 80, 100, 150]))
+    distinct = []
+    for _ in range(draw(st.integers(1, 5))):
+        chosen = draw(
+            st.permutations(draw(st.lists(st.sampled_from(ids), min_size=1, unique=True)))
+        )
+        pts = sorted(draw(st.lists(st.integers(1, 5), min_size=len(chosen), max_size=len(chosen))))
+        distinct.append((tuple(chosen), tuple(Fraction(x) for x in reversed(pts))))
+    ballots = []
+    for v in range(draw(st.integers(10, 80))):
+        chosen, pts = draw(st.sampled_from(distinct))
+        ballots.append(Ballot(f"v{v}", chosen, pts if vote_type == "cumulative" else None))
+    meta = {"max_sum_points": "100"} if vote_type == "cumulative" else {}
+    return Election(Fraction(budget), projects, ballots, vote_type, meta)

@@ -26,7 +26,7 @@ from pabutools.rules import (
 
 from budgeting.rules import count, write_pb
 
-from .strategies import elections
+from .strategies import crowded_elections, elections
 
 SAT = {
     "cost": Cost_Sat,
@@ -139,3 +139,24 @@ def test_decimal_points_on_scoring_ballots_equal_pabutools() -> None:
         ballots.append(Ballot(f"v{v}", tuple(chosen), tuple(points)))
     election = Election(Fraction(90), projects, ballots, "scoring")
     check(election, ["greedy_points", "mes_points", "mes_points+greedy"])
+
+
+CROWDED = settings(
+    max_examples=int(os.environ.get("TINGET_ORACLE_EXAMPLES", "70")) // 2,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+
+
+@CROWDED
+@given(crowded_elections("cumulative"))
+def test_points_variants_on_large_identical_groups_equal_pabutools(election) -> None:
+    check(election, ["greedy_points", "mes_points", "mes_points+greedy"])
+
+
+@CROWDED
+@given(crowded_elections("ordinal"))
+def test_borda_mes_on_large_identical_groups_equals_pabutools(election) -> None:
+    # pabutools' Borda greedy recomputes every voter for every candidate and round (its
+    # general branch): fine for ten voters above, minutes for eighty, so MES only here
+    check(election, ["mes_borda"])
