@@ -89,7 +89,14 @@ MESSAGES: dict[str, Callable[[dict[str, Any]], str]] = {
     "signup.wrong_panel": lambda p: _("This letter belongs to another panel."),
     # Selection
     "selection.run_open": lambda p: _(
-        "A selection is already under way. Finish or discard it first."
+        "A selection is already under way. Draw it, or set it aside before its commitment "
+        "is published."
+    ),
+    "selection.cannot_discard": lambda p: _(
+        "A lottery whose commitment is published cannot be set aside; draw it."
+    ),
+    "selection.interrupted": lambda p: _(
+        "The computation was interrupted (the server stopped). Start it again."
     ),
     "selection.wrong_status": lambda p: _("This panel is not collecting volunteers."),
     "selection.pool_too_small": lambda p: _(

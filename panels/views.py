@@ -69,6 +69,7 @@ RUN_STATUS_LABELS = {
     "failed": _l("The lottery could not be computed"),
     "committed": _l("Commitment published: waiting for the public seed"),
     "drawn": _l("Drawn"),
+    "discarded": _l("Set aside before its commitment was published"),
 }
 
 
@@ -306,6 +307,21 @@ def commit(panel_id: int, run_id: int):
     return redirect(url_for("panels.selection_page", panel_id=panel.id))
 
 
+@bp.route("/<int:panel_id>/selection/<int:run_id>/discard", methods=["POST"])
+@roles_required(*FACILITATOR)
+def discard(panel_id: int, run_id: int):
+    panel = get_panel(panel_id)
+    run = owned(SelectionRun, run_id, panel)
+    if ButtonForm().validate_on_submit():
+        try:
+            selection.discard_run(run, g.user)
+            db.session.commit()
+            flash(_("The lottery is set aside. Start a new one when ready."), "success")
+        except PanelError as error:
+            refused(error)
+    return redirect(url_for("panels.selection_page", panel_id=panel.id))
+
+
 @bp.route("/<int:panel_id>/selection/<int:run_id>/draw", methods=["POST"])
 @roles_required(*FACILITATOR)
 def draw(panel_id: int, run_id: int):
@@ -331,7 +347,12 @@ def draw(panel_id: int, run_id: int):
 @roles_required(*FACILITATOR)
 def members(panel_id: int):
     panel = get_panel(panel_id)
-    return render_template("panels/members.html", panel=panel, button=ButtonForm())
+    return render_template(
+        "panels/members.html",
+        panel=panel,
+        button=ButtonForm(),
+        pending=selection.pending_dropouts(panel),
+    )
 
 
 @bp.route("/<int:panel_id>/members.csv")
