@@ -270,3 +270,10 @@ def test_a_drawing_without_caption_is_refused_and_the_text_is_kept(client, auth,
     assert image.mimetype == "image/png"
     page = client.get(f"/panels/{full_pool.id}/report")
     assert 'alt="En rød huske"' in page.text
+
+
+def test_the_sign_up_page_reads_right_to_left_in_arabic(client, invited_panel):
+    invitation = panel_invitations(invited_panel)[0]
+    page = client.get(f"/p/{invited_panel.id}/join/{invitation.token}?lang=ar")
+    assert '<html lang="ar" dir="rtl">' in page.text
+    assert "كيف نستخدم إجاباتك" in page.text
