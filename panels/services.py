@@ -61,6 +61,19 @@ def normalise_code(typed: str) -> str:
     return f"{raw[:4]}-{raw[4:]}" if len(raw) == 8 else raw
 
 
+def _unique_codes(model: type[Invitation] | type[Volunteer], count: int) -> list[str]:
+    """``count`` new codes, distinct from each other and from every stored one (one query
+    instead of one per letter: stage 1 writes thousands)."""
+    taken = set(db.session.scalars(select(model.short_code)))
+    fresh: list[str] = []
+    while len(fresh) < count:
+        code = new_short_code()
+        if code not in taken:
+            taken.add(code)
+            fresh.append(code)
+    return fresh
+
+
 def _unique_code(model: type[Invitation] | type[Volunteer]) -> str:
     while True:
         code = new_short_code()
@@ -351,18 +364,19 @@ def run_stage1(
     except SamplingError as error:
         raise PanelError(error.code, **error.params) from error
     by_reference = {r.reference: r for r in rows}
-    invitations = []
-    for inv in drawn.invitations:
-        invitation = Invitation(
+    codes = _unique_codes(Invitation, len(drawn.invitations))
+    invitations = [
+        Invitation(
             panel_id=panel.id,
             household=by_reference[inv.household_id],
             stratum=inv.stratum,
             token=inv.token,
-            short_code=_unique_code(Invitation),
+            short_code=code,
         )
-        db.session.add(invitation)
-        db.session.flush()  # codes must be unique against the rows just added
-        invitations.append(invitation)
+        for inv, code in zip(drawn.invitations, codes, strict=True)
+    ]
+    db.session.add_all(invitations)
+    db.session.flush()
     panel.status = "inviting"
     audit.record(
         "panels.stage1_drawn",

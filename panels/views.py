@@ -15,12 +15,13 @@ from flask import (
     g,
     redirect,
     render_template,
+    request,
     url_for,
 )
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.auth import roles_required
 from app.extensions import db
@@ -215,12 +216,24 @@ def stage1(panel_id: int):
     return redirect(url_for("panels.detail", panel_id=panel.id))
 
 
+LETTERS_PER_BATCH = 100  # each letter's QR code takes ~20 ms to draw; keep pages quick
+
+
 @bp.route("/<int:panel_id>/letters")
 @roles_required(*FACILITATOR)
 def letters(panel_id: int):
     panel = get_panel(panel_id)
+    total = db.session.scalar(
+        select(func.count(Invitation.id)).where(Invitation.panel_id == panel.id)
+    )
+    batches = max(1, -(-total // LETTERS_PER_BATCH))
+    batch = min(max(request.args.get("batch", 1, type=int), 1), batches)
     invitations = db.session.scalars(
-        select(Invitation).where(Invitation.panel_id == panel.id).order_by(Invitation.id)
+        select(Invitation)
+        .where(Invitation.panel_id == panel.id)
+        .order_by(Invitation.id)
+        .offset((batch - 1) * LETTERS_PER_BATCH)
+        .limit(LETTERS_PER_BATCH)
     ).all()
     letters_ = []
     for invitation in invitations:
@@ -234,6 +247,10 @@ def letters(panel_id: int):
             "panels/letters.html",
             panel=panel,
             letters=letters_,
+            batch=batch,
+            batches=batches,
+            per_batch=LETTERS_PER_BATCH,
+            total=total,
             code_url=url_for("panel.code", _external=True),
             deletion_date=services.deletion_date(panel),
         )
