@@ -236,6 +236,12 @@ class CheckinForm(FlaskForm):
     submit = SubmitField(_l("Check in"))
 
 
+class OneTapCheckinForm(FlaskForm):
+    """Check in as the member whose personal page was opened on this phone."""
+
+    me = SubmitField(_l("Check in"))
+
+
 def signup_form(panel, formdata=None) -> FlaskForm:
     """The sign-up form for ``panel``: one question per quota category, then the rest."""
 
@@ -268,14 +274,18 @@ def signup_form(panel, formdata=None) -> FlaskForm:
         validators=[Length(max=1000)],
         render_kw={"rows": 3},
     )
+    children = panel.kind == "children"
     SignupForm.name = StringField(
-        _l("Name"), validators=[DataRequired(message=_l("Enter your name.")), Length(max=200)]
+        _l("The child's first name") if children else _l("Name"),
+        validators=[DataRequired(message=_l("Enter your name.")), Length(max=200)],
     )
     SignupForm.phone = TelField(
-        _l("Phone"), validators=[Optional(), Length(max=40)], render_kw={"autocomplete": "tel"}
+        _l("Phone of parent or guardian") if children else _l("Phone"),
+        validators=[Optional(), Length(max=40)],
+        render_kw={"autocomplete": "tel"},
     )
     SignupForm.email = EmailField(
-        _l("E-mail"),
+        _l("E-mail of parent or guardian") if children else _l("E-mail"),
         # A plain pattern, not a deliverability check: staff confirm contact by phone or mail.
         validators=[
             Optional(),

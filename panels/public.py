@@ -5,7 +5,7 @@ record of each lottery's commitment and seed. A token only works under its own p
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -13,7 +13,7 @@ from app.extensions import db
 from app.i18n import current_language
 
 from . import deliberation, services
-from .forms import CheckinForm, CodeForm, signup_form, vote_form
+from .forms import CheckinForm, CodeForm, OneTapCheckinForm, signup_form, vote_form
 from .messages import message
 from .models import Invitation, Panel, PanelSession, SelectionRun
 from .services import PanelError, SignUp
@@ -139,6 +139,10 @@ def open_call(panel_id: int, token: str):
 def status(panel_id: int, token: str):
     panel = get_panel(panel_id)
     volunteer = member_or_404(panel, token)
+    # Remembered so that scanning the venue's QR code on this phone checks in with one tap.
+    members = dict(session.get("panel_members", {}))
+    members[str(panel.id)] = token
+    session["panel_members"] = members
     voting = [r for r in panel.recommendations if r.voting_open]
     return render_template(
         "panels/public/status.html",
@@ -205,9 +209,18 @@ def checkin(panel_id: int, token: str):
     )
     if session_ is None:
         abort(404)
-    form = CheckinForm()
+    known = services.volunteer_by_token(
+        panel, session.get("panel_members", {}).get(str(panel.id), "")
+    )
+    if known is not None and known.status != "selected":
+        known = None
+    form, one_tap = CheckinForm(), OneTapCheckinForm(prefix="tap")
     status_code, done = 200, False
-    if form.validate_on_submit():
+    if known is not None and one_tap.me.data and one_tap.validate_on_submit():
+        deliberation.check_in_member(session_, known, "qr")
+        db.session.commit()
+        done = True
+    elif form.validate_on_submit():
         try:
             deliberation.check_in(session_, form.code.data)
         except PanelError as error:
@@ -220,7 +233,13 @@ def checkin(panel_id: int, token: str):
     elif form.is_submitted():
         status_code = 400
     return render_template(
-        "panels/public/checkin.html", panel=panel, session=session_, form=form, done=done
+        "panels/public/checkin.html",
+        panel=panel,
+        session=session_,
+        form=form,
+        done=done,
+        known=known,
+        one_tap=one_tap,
     ), status_code
 
 

@@ -290,3 +290,19 @@ def test_the_sign_up_page_reads_right_to_left_in_arabic(client, invited_panel):
     page = client.get(f"/p/{invited_panel.id}/join/{invitation.token}?lang=ar")
     assert '<html lang="ar" dir="rtl">' in page.text
     assert "كيف نستخدم إجاباتك" in page.text
+
+
+def test_a_member_who_opened_their_page_checks_in_with_one_tap(client, full_pool):
+    members = drawn(full_pool)
+    from datetime import datetime
+
+    from panels import deliberation
+
+    session = deliberation.add_session(full_pool, "learning", "Kveld", datetime(2026, 12, 1, 18))
+    db.session.commit()
+    client.get(f"/p/{full_pool.id}/me/{members[1].access_token}")
+    url = f"/p/{full_pool.id}/check-in/{session.checkin_token}?lang=en"
+    assert members[1].short_code in client.get(url).text
+    done = client.post(url, data={"tap-me": "Check in"})
+    assert "You are checked in" in done.text
+    assert db.session.scalar(select(Attendance.volunteer_id)) == members[1].id
