@@ -37,7 +37,9 @@ def quotas_of(panel: Panel) -> list[Quota]:
 
 def _pool_entry(volunteer: Volunteer, categories: list[str]) -> PoolVolunteer:
     # One volunteer per household letter, so no household constraint is needed.
-    return PoolVolunteer(str(volunteer.id), {c: volunteer.features[c] for c in categories})
+    # A member who dropped out and had their data deleted has no answers left; they only need
+    # an id here, since residual quotas count the members who stay.
+    return PoolVolunteer(str(volunteer.id), {c: volunteer.features.get(c, "") for c in categories})
 
 
 def current_run(panel: Panel, purpose: str | None = None) -> SelectionRun | None:
