@@ -424,16 +424,21 @@ def person_export(panel_id: int, volunteer_id: int):
     )
 
 
-@bp.route("/<int:panel_id>/members/<int:volunteer_id>/delete", methods=["POST"])
+@bp.route("/<int:panel_id>/members/<int:volunteer_id>/delete", methods=["GET", "POST"])
 @roles_required(*FACILITATOR)
 def person_delete(panel_id: int, volunteer_id: int):
+    """Deletion cannot be undone, so it is confirmed on a page of its own."""
     panel = get_panel(panel_id)
     volunteer = owned(Volunteer, volunteer_id, panel)
-    if ButtonForm().validate_on_submit():
+    form = ButtonForm()
+    if volunteer.personal_data_deleted_at is None and form.validate_on_submit():
         privacy.delete_person(volunteer, g.user)
         db.session.commit()
         flash(_("The person's personal data is deleted."), "success")
-    return redirect(url_for("panels.members", panel_id=panel.id))
+        return redirect(url_for("panels.members", panel_id=panel.id))
+    return render_template(
+        "panels/person_delete.html", panel=panel, volunteer=volunteer, button=form
+    )
 
 
 # --- Deliberation --------------------------------------------------------------------------

@@ -306,3 +306,15 @@ def test_a_member_who_opened_their_page_checks_in_with_one_tap(client, full_pool
     done = client.post(url, data={"tap-me": "Check in"})
     assert "You are checked in" in done.text
     assert db.session.scalar(select(Attendance.volunteer_id)) == members[1].id
+
+
+def test_deleting_a_persons_data_is_confirmed_first(client, auth, full_pool):
+    person = full_pool.volunteers[0]
+    auth.become("facilitator")
+    url = f"/panels/{full_pool.id}/members/{person.id}/delete?lang=en"
+    page = client.get(url)
+    assert "deleted for good" in page.text and person.name
+    exported = client.get(f"/panels/{full_pool.id}/members/{person.id}/export")
+    assert exported.json["name"] == person.name
+    client.post(url)
+    assert person.name == "" and person.personal_data_deleted_at is not None
