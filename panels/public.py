@@ -17,7 +17,7 @@ from .forms import CheckinForm, CodeForm, OneTapCheckinForm, signup_form, vote_f
 from .messages import message
 from .models import Invitation, Panel, PanelSession, SelectionRun
 from .services import PanelError, SignUp
-from .views import send_input
+from .views_deliberation import send_input
 
 public_bp = Blueprint("panel", __name__, url_prefix="/p")
 
