@@ -169,3 +169,24 @@ def test_pending_drop_outs_exclude_those_already_replaced(full_pool):
     selection.publish_commitment(run)
     selection.draw_panel(run, "2")
     assert selection.pending_dropouts(full_pool) == []
+
+
+def test_without_the_inline_switch_the_lottery_is_computed_in_a_background_thread(
+    full_pool, panels_app
+):
+    import time
+
+    panels_app.config["PANELS_SELECTION_INLINE"] = False
+    run = selection.start_selection(full_pool)
+    run_id = run.id
+    assert run.status in ("queued", "running")  # the caller got its answer straight away
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        db.session.rollback()
+        db.session.expire_all()
+        status = db.session.get(type(run), run_id).status
+        if status not in ("queued", "running"):
+            break
+        time.sleep(0.2)
+    assert status == "ready"
+    assert db.session.get(type(run), run_id).commitment
