@@ -129,10 +129,30 @@ class PanelForm(FlaskForm):
     max_age = IntegerField(_l("Oldest age"), validators=[Optional(), NumberRange(min=0)])
     submit = SubmitField(_l("Create panel"))
 
+    learning_starts = DateField(_l("Learning phase starts"), validators=[Optional()])
+    discussion_starts = DateField(_l("Discussion phase starts"), validators=[Optional()])
+    decision_starts = DateField(_l("Decision phase starts"), validators=[Optional()])
+
     def validate_closes_on(self, field) -> None:
         start = self.signup_closes_on.data
         if start and field.data and field.data < start:
             raise ValidationError(_l("The panel cannot end before sign-up closes."))
+
+    def validate_decision_starts(self, field) -> None:
+        dates = [
+            d
+            for d in (
+                self.learning_starts.data,
+                self.discussion_starts.data,
+                field.data,
+                self.closes_on.data,
+            )
+            if d
+        ]
+        if dates != sorted(dates):
+            raise ValidationError(
+                _l("The phases must follow each other and end by the day the panel ends.")
+            )
 
 
 class RegisterForm(FlaskForm):

@@ -41,6 +41,27 @@ def test_facilitator_creates_a_panel_from_the_form(client, auth, lademoen):
     assert [(q.value, q.min, q.max) for q in panel.quotas] == [("female", 2, 4), ("male", 2, 4)]
 
 
+def test_the_timeline_on_the_form_sets_the_phase_dates(client, auth, lademoen):
+    auth.become("facilitator")
+    data = new_panel_form(
+        lademoen,
+        closes_on="2027-03-31",
+        learning_starts="2027-01-10",
+        discussion_starts="2027-02-01",
+        decision_starts="2027-03-01",
+    )
+    assert client.post("/panels/new", data=data).status_code == 302
+    phases = db.session.scalar(select(Panel)).phases
+    assert [(p.starts_on.isoformat(), p.ends_on.isoformat()) for p in phases] == [
+        ("2027-01-10", "2027-01-31"),
+        ("2027-02-01", "2027-02-28"),
+        ("2027-03-01", "2027-03-31"),
+    ]
+    wrong = dict(data, discussion_starts="2027-03-15", title="Annet panel")
+    response = client.post("/panels/new?lang=en", data=wrong)
+    assert response.status_code == 400 and "The phases must follow each other" in response.text
+
+
 def test_bad_quota_lines_are_named_in_english_and_nothing_typed_is_lost(client, auth, lademoen):
     auth.become("facilitator")
     data = new_panel_form(lademoen, quotas="gender; female; 2; 4\ngender; male; lots; 4")
