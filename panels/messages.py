@@ -140,6 +140,9 @@ MESSAGES: dict[str, Callable[[dict[str, Any]], str]] = {
     "document.content_mismatch": lambda p: _(
         "The file does not look like a .%(extension)s file.", extension=p.get("extension")
     ),
+    "code.too_many_wrong": lambda p: _(
+        "Too many wrong codes from this connection. Wait an hour, or ask the panel's staff."
+    ),
     "checkin.unknown_code": lambda p: _("We do not recognise that code. Check it and try again."),
     "checkin.not_a_member": lambda p: _("This code does not belong to a member of this panel."),
     "groups.no_moderators": lambda p: _("Name at least one moderator."),

@@ -5,12 +5,14 @@ live in :mod:`panels.selection`, :mod:`panels.deliberation` and :mod:`panels.pri
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from flask import current_app
+from sqlalchemy import delete, func, select
 
 from app import audit
 from app.extensions import db
@@ -22,6 +24,7 @@ from .models import (
     ACCESS_NEEDS,
     AVAILABILITY,
     PHASES,
+    CodeAttempt,
     Invitation,
     Panel,
     PanelQuota,
@@ -395,6 +398,28 @@ def run_stage1(
         ],
     )
     return invitations
+
+
+def _client_key(address: str) -> str:
+    key = current_app.config["SECRET_KEY"].encode()
+    return hashlib.sha256(b"panels-code:" + key + address.encode()).hexdigest()[:32]
+
+
+def code_guessing_blocked(address: str) -> bool:
+    """Has this client typed too many wrong codes lately (``PANELS_MAX_WRONG_CODES`` per
+    hour)? Old attempts are deleted on the way."""
+    since = utcnow() - timedelta(hours=1)
+    db.session.execute(delete(CodeAttempt).where(CodeAttempt.at < since))
+    wrong = db.session.scalar(
+        select(func.count(CodeAttempt.id)).where(
+            CodeAttempt.client == _client_key(address), CodeAttempt.at >= since
+        )
+    )
+    return wrong >= int(current_app.config.get("PANELS_MAX_WRONG_CODES", 20))
+
+
+def record_wrong_code(address: str) -> None:
+    db.session.add(CodeAttempt(client=_client_key(address)))
 
 
 def invitation_by_code(panel: Panel, typed: str) -> Invitation | None:

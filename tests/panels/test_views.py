@@ -8,11 +8,12 @@ import io
 import re
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from app.extensions import db
 from panels import selection
-from panels.models import Attendance, Panel, SupportVote, Volunteer
+from panels.models import Attendance, CodeAttempt, Panel, SupportVote, Volunteer
 
 from .conftest import panel_invitations, register_csv
 
@@ -339,3 +340,13 @@ def test_deleting_a_persons_data_is_confirmed_first(client, auth, full_pool):
     assert exported.json["name"] == person.name
     client.post(url)
     assert person.name == "" and person.personal_data_deleted_at is not None
+
+
+@pytest.mark.app_config(PANELS_MAX_WRONG_CODES=3)
+def test_guessing_letter_codes_is_slowed_down(client, invited_panel):
+    for guess in ("AAAA-AAAA", "BBBB-BBBB", "CCCC-CCCC"):
+        assert client.post("/p/code", data={"code": guess}).status_code == 400
+    right = panel_invitations(invited_panel)[0].short_code
+    blocked = client.post("/p/code?lang=en", data={"code": right})
+    assert blocked.status_code == 429 and "Too many wrong codes" in blocked.text
+    assert "AAAA" not in repr(db.session.scalars(select(CodeAttempt.client)).all())
