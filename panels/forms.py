@@ -129,10 +129,30 @@ class PanelForm(FlaskForm):
     max_age = IntegerField(_l("Oldest age"), validators=[Optional(), NumberRange(min=0)])
     submit = SubmitField(_l("Create panel"))
 
+    learning_starts = DateField(_l("Learning phase starts"), validators=[Optional()])
+    discussion_starts = DateField(_l("Discussion phase starts"), validators=[Optional()])
+    decision_starts = DateField(_l("Decision phase starts"), validators=[Optional()])
+
     def validate_closes_on(self, field) -> None:
         start = self.signup_closes_on.data
         if start and field.data and field.data < start:
             raise ValidationError(_l("The panel cannot end before sign-up closes."))
+
+    def validate_decision_starts(self, field) -> None:
+        dates = [
+            d
+            for d in (
+                self.learning_starts.data,
+                self.discussion_starts.data,
+                field.data,
+                self.closes_on.data,
+            )
+            if d
+        ]
+        if dates != sorted(dates):
+            raise ValidationError(
+                _l("The phases must follow each other and end by the day the panel ends.")
+            )
 
 
 class RegisterForm(FlaskForm):
@@ -236,6 +256,12 @@ class CheckinForm(FlaskForm):
     submit = SubmitField(_l("Check in"))
 
 
+class OneTapCheckinForm(FlaskForm):
+    """Check in as the member whose personal page was opened on this phone."""
+
+    me = SubmitField(_l("Check in"))
+
+
 def signup_form(panel, formdata=None) -> FlaskForm:
     """The sign-up form for ``panel``: one question per quota category, then the rest."""
 
@@ -268,14 +294,18 @@ def signup_form(panel, formdata=None) -> FlaskForm:
         validators=[Length(max=1000)],
         render_kw={"rows": 3},
     )
+    children = panel.kind == "children"
     SignupForm.name = StringField(
-        _l("Name"), validators=[DataRequired(message=_l("Enter your name.")), Length(max=200)]
+        _l("The child's first name") if children else _l("Name"),
+        validators=[DataRequired(message=_l("Enter your name.")), Length(max=200)],
     )
     SignupForm.phone = TelField(
-        _l("Phone"), validators=[Optional(), Length(max=40)], render_kw={"autocomplete": "tel"}
+        _l("Phone of parent or guardian") if children else _l("Phone"),
+        validators=[Optional(), Length(max=40)],
+        render_kw={"autocomplete": "tel"},
     )
     SignupForm.email = EmailField(
-        _l("E-mail"),
+        _l("E-mail of parent or guardian") if children else _l("E-mail"),
         # A plain pattern, not a deliverability check: staff confirm contact by phone or mail.
         validators=[
             Optional(),

@@ -89,7 +89,14 @@ MESSAGES: dict[str, Callable[[dict[str, Any]], str]] = {
     "signup.wrong_panel": lambda p: _("This letter belongs to another panel."),
     # Selection
     "selection.run_open": lambda p: _(
-        "A selection is already under way. Finish or discard it first."
+        "A selection is already under way. Draw it, or set it aside before its commitment "
+        "is published."
+    ),
+    "selection.cannot_discard": lambda p: _(
+        "A lottery whose commitment is published cannot be set aside; draw it."
+    ),
+    "selection.interrupted": lambda p: _(
+        "The computation was interrupted (the server stopped). Start it again."
     ),
     "selection.wrong_status": lambda p: _("This panel is not collecting volunteers."),
     "selection.pool_too_small": lambda p: _(
@@ -132,6 +139,9 @@ MESSAGES: dict[str, Callable[[dict[str, Any]], str]] = {
     ),
     "document.content_mismatch": lambda p: _(
         "The file does not look like a .%(extension)s file.", extension=p.get("extension")
+    ),
+    "code.too_many_wrong": lambda p: _(
+        "Too many wrong codes from this connection. Wait an hour, or ask the panel's staff."
     ),
     "checkin.unknown_code": lambda p: _("We do not recognise that code. Check it and try again."),
     "checkin.not_a_member": lambda p: _("This code does not belong to a member of this panel."),

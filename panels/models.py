@@ -20,7 +20,7 @@ VOLUNTEER_SOURCES = ("lottery", "open_call")
 VOLUNTEER_STATUSES = ("pool", "selected", "reserve", "dropped_out", "withdrawn")
 PHASES = ("learning", "discussion", "decision")
 PHASE_STATUSES = ("planned", "active", "done")
-RUN_STATUSES = ("queued", "running", "ready", "failed", "committed", "drawn")
+RUN_STATUSES = ("queued", "running", "ready", "failed", "committed", "drawn", "discarded")
 SUPPORT_SCALE = (2, 1, 0, -1, -2)  # strongly agree … strongly disagree
 AVAILABILITY = ("weekday_evenings", "weekday_daytime", "saturdays", "sundays")
 ACCESS_NEEDS = ("interpreter", "childcare", "travel", "step_free")
@@ -301,3 +301,12 @@ class SupportVote(db.Model):
     volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteer.id", ondelete="CASCADE"))
     score: Mapped[int]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CodeAttempt(db.Model):
+    """A wrong letter or check-in code, kept an hour (keyed hash of the client only) so that
+    guessing codes is slowed down."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    client: Mapped[str] = mapped_column(String(64), index=True)

@@ -4,6 +4,7 @@ response-rate boxes are parsed line by line and every problem is named with its 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -13,6 +14,7 @@ from app.models import Neighbourhood
 
 from . import services
 from .messages import message
+from .models import PHASES
 from .quotas import SuggestedQuota
 from .services import LineProblem, PanelSpec
 
@@ -100,6 +102,17 @@ def panel_spec(form) -> tuple[PanelSpec | None, list[FormProblem]]:
             signup_closes_on=form.signup_closes_on.data,
             min_age=form.min_age.data,
             max_age=form.max_age.data,
+            phases=phase_dates(form),
         ),
         [],
     )
+
+
+def phase_dates(form) -> dict[str, tuple[date | None, date | None]]:
+    """Each phase runs from its start to the day before the next one (the last to the end)."""
+    starts = [form.learning_starts.data, form.discussion_starts.data, form.decision_starts.data]
+    ends_after = [*starts[1:], form.closes_on.data + timedelta(days=1)]
+    out = {}
+    for name, start, following in zip(PHASES, starts, ends_after, strict=True):
+        out[name] = (start, following - timedelta(days=1) if start and following else None)
+    return out

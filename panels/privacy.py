@@ -71,9 +71,14 @@ def _erase(volunteer: Volunteer) -> None:
 
 
 def delete_person(volunteer: Volunteer, actor: User | None = None, reason: str = "request") -> None:
-    """Erase one volunteer's personal data; they leave the pool if still in it."""
-    if volunteer.status == "pool":
+    """Erase one volunteer's personal data. Without answers nobody can be drawn, so someone in
+    the pool or among the reserves withdraws, and a panel member counts as dropped out (and
+    can be replaced)."""
+    if volunteer.status in ("pool", "reserve"):
         volunteer.status = "withdrawn"
+    elif volunteer.status == "selected":
+        volunteer.status = "dropped_out"
+        volunteer.group = None
     _erase(volunteer)
     audit.record("panels.personal_data_deleted", volunteer, actor=actor, reason=reason, count=1)
 

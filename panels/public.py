@@ -5,7 +5,7 @@ record of each lottery's commitment and seed. A token only works under its own p
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -13,11 +13,11 @@ from app.extensions import db
 from app.i18n import current_language
 
 from . import deliberation, services
-from .forms import CheckinForm, CodeForm, signup_form, vote_form
+from .forms import CheckinForm, CodeForm, OneTapCheckinForm, signup_form, vote_form
 from .messages import message
 from .models import Invitation, Panel, PanelSession, SelectionRun
 from .services import PanelError, SignUp
-from .views import send_input
+from .views_deliberation import send_input
 
 public_bp = Blueprint("panel", __name__, url_prefix="/p")
 
@@ -37,18 +37,27 @@ def member_or_404(panel: Panel, token: str):
 def code():
     form = CodeForm()
     status = 200
+    client = request.remote_addr or ""
     if form.validate_on_submit():
-        invitation = db.session.scalar(
-            select(Invitation).where(
-                Invitation.short_code == services.normalise_code(form.code.data)
+        invitation = None
+        if services.code_guessing_blocked(client):
+            form.form_errors.append(message("code.too_many_wrong"))
+            status = 429
+        else:
+            invitation = db.session.scalar(
+                select(Invitation).where(
+                    Invitation.short_code == services.normalise_code(form.code.data)
+                )
             )
-        )
+            if invitation is None:
+                services.record_wrong_code(client)
+                form.code.errors = [message("checkin.unknown_code")]
+                status = 400
+        db.session.commit()
         if invitation is not None:
             return redirect(
                 url_for("panel.join", panel_id=invitation.panel_id, token=invitation.token)
             )
-        form.code.errors = [_("We do not recognise that code. Check it and try again.")]
-        status = 400
     elif form.is_submitted():
         status = 400
     return render_template("panels/public/code.html", form=form), status
@@ -139,6 +148,10 @@ def open_call(panel_id: int, token: str):
 def status(panel_id: int, token: str):
     panel = get_panel(panel_id)
     volunteer = member_or_404(panel, token)
+    # Remembered so that scanning the venue's QR code on this phone checks in with one tap.
+    members = dict(session.get("panel_members", {}))
+    members[str(panel.id)] = token
+    session["panel_members"] = members
     voting = [r for r in panel.recommendations if r.voting_open]
     return render_template(
         "panels/public/status.html",
@@ -205,23 +218,50 @@ def checkin(panel_id: int, token: str):
     )
     if session_ is None:
         abort(404)
-    form = CheckinForm()
+    known = services.volunteer_by_token(
+        panel, session.get("panel_members", {}).get(str(panel.id), "")
+    )
+    if known is not None and known.status != "selected":
+        known = None
+    form, one_tap = CheckinForm(), OneTapCheckinForm(prefix="tap")
     status_code, done = 200, False
-    if form.validate_on_submit():
-        try:
-            deliberation.check_in(session_, form.code.data)
-        except PanelError as error:
-            db.session.rollback()
-            form.code.errors = [message(error.code, error.params)]
-            status_code = 400
-        else:
-            db.session.commit()
-            done = True
+    if known is not None and one_tap.me.data and one_tap.validate_on_submit():
+        deliberation.check_in_member(session_, known, "qr")
+        db.session.commit()
+        done = True
+    elif form.validate_on_submit():
+        status_code, done = _typed_check_in(session_, form)
     elif form.is_submitted():
         status_code = 400
     return render_template(
-        "panels/public/checkin.html", panel=panel, session=session_, form=form, done=done
+        "panels/public/checkin.html",
+        panel=panel,
+        session=session_,
+        form=form,
+        done=done,
+        known=known,
+        one_tap=one_tap,
     ), status_code
+
+
+def _typed_check_in(session_: PanelSession, form: CheckinForm) -> tuple[int, bool]:
+    """Check in with a typed personal code; wrong codes count towards the guessing limit."""
+    client = request.remote_addr or ""
+    if services.code_guessing_blocked(client):
+        db.session.commit()
+        form.form_errors.append(message("code.too_many_wrong"))
+        return 429, False
+    try:
+        deliberation.check_in(session_, form.code.data)
+    except PanelError as error:
+        db.session.rollback()
+        if error.code == "checkin.unknown_code":
+            services.record_wrong_code(client)
+            db.session.commit()
+        form.code.errors = [message(error.code, error.params)]
+        return 400, False
+    db.session.commit()
+    return 200, True
 
 
 @public_bp.route("/<int:panel_id>/lottery")

@@ -11,6 +11,7 @@ import json
 import threading
 import time
 from dataclasses import dataclass
+from datetime import timedelta
 
 from flask import Flask, current_app
 from sqlalchemy import select
@@ -36,7 +37,9 @@ def quotas_of(panel: Panel) -> list[Quota]:
 
 def _pool_entry(volunteer: Volunteer, categories: list[str]) -> PoolVolunteer:
     # One volunteer per household letter, so no household constraint is needed.
-    return PoolVolunteer(str(volunteer.id), {c: volunteer.features[c] for c in categories})
+    # A member who dropped out and had their data deleted has no answers left; they only need
+    # an id here, since residual quotas count the members who stay.
+    return PoolVolunteer(str(volunteer.id), {c: volunteer.features.get(c, "") for c in categories})
 
 
 def current_run(panel: Panel, purpose: str | None = None) -> SelectionRun | None:
@@ -51,6 +54,8 @@ def start_selection(
 ) -> SelectionRun:
     """Queue a stage-2 run (``dropped`` given: a replacement run) and start it; commits."""
     busy = current_run(panel)
+    if busy is not None:
+        _expire_stuck(busy)
     if busy is not None and busy.status in ("queued", "running", "ready", "committed"):
         raise PanelError("selection.run_open")
     if dropped is None:
@@ -219,18 +224,45 @@ def mark_dropped_out(volunteer: Volunteer, actor: User | None = None) -> None:
     audit.record("panels.dropped_out", volunteer, actor=actor, panel=volunteer.panel_id)
 
 
-def start_replacement(panel: Panel, actor: User | None = None) -> SelectionRun:
-    """Replace everyone who dropped out since the last draw, with residual quotas."""
+def pending_dropouts(panel: Panel) -> list[Volunteer]:
+    """Members who dropped out and have not been replaced by a drawn replacement lottery."""
     replaced: set[int] = set()
     for run in db.session.scalars(
         select(SelectionRun).where(
-            SelectionRun.panel_id == panel.id, SelectionRun.purpose == "replacement"
+            SelectionRun.panel_id == panel.id,
+            SelectionRun.purpose == "replacement",
+            SelectionRun.status == "drawn",
         )
     ):
-        if run.status == "drawn":
-            replaced.update(run.dropped)
-    dropped = [v for v in panel.volunteers if v.status == "dropped_out" and v.id not in replaced]
-    return start_selection(panel, actor, dropped=dropped)
+        replaced.update(run.dropped)
+    return [v for v in panel.volunteers if v.status == "dropped_out" and v.id not in replaced]
+
+
+def start_replacement(panel: Panel, actor: User | None = None) -> SelectionRun:
+    """Replace everyone who dropped out since the last draw, with residual quotas."""
+    return start_selection(panel, actor, dropped=pending_dropouts(panel))
+
+
+def discard_run(run: SelectionRun, actor: User | None = None) -> None:
+    """Set aside a run before its commitment is published (e.g. to fix the quotas first).
+
+    A published commitment cannot be discarded: that would allow drawing until one likes
+    the result."""
+    if run.status not in ("ready", "failed"):
+        raise PanelError("selection.cannot_discard")
+    run.status = "discarded"
+    audit.record("panels.selection_discarded", run, actor=actor, commitment=run.commitment)
+
+
+def _expire_stuck(run: SelectionRun) -> None:
+    """A run left queued or running by a stopped server is marked failed, so a new one can
+    start; the timeout is ``PANELS_RUN_TIMEOUT_SECONDS`` (one hour by default)."""
+    timeout = int(current_app.config.get("PANELS_RUN_TIMEOUT_SECONDS", 3600))
+    if run.status in ("queued", "running") and utcnow() - run.created_at > timedelta(
+        seconds=timeout
+    ):
+        run.status, run.error_code = "failed", "selection.interrupted"
+        audit.record("panels.selection_interrupted", run, actor=None)
 
 
 # --- Reading the outcome -------------------------------------------------------------------

@@ -5,12 +5,14 @@ live in :mod:`panels.selection`, :mod:`panels.deliberation` and :mod:`panels.pri
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from flask import current_app
+from sqlalchemy import delete, func, select
 
 from app import audit
 from app.extensions import db
@@ -22,6 +24,7 @@ from .models import (
     ACCESS_NEEDS,
     AVAILABILITY,
     PHASES,
+    CodeAttempt,
     Invitation,
     Panel,
     PanelQuota,
@@ -59,6 +62,19 @@ def new_short_code() -> str:
 def normalise_code(typed: str) -> str:
     raw = "".join(c for c in typed.upper() if c.isalnum())
     return f"{raw[:4]}-{raw[4:]}" if len(raw) == 8 else raw
+
+
+def _unique_codes(model: type[Invitation] | type[Volunteer], count: int) -> list[str]:
+    """``count`` new codes, distinct from each other and from every stored one (one query
+    instead of one per letter: stage 1 writes thousands)."""
+    taken = set(db.session.scalars(select(model.short_code)))
+    fresh: list[str] = []
+    while len(fresh) < count:
+        code = new_short_code()
+        if code not in taken:
+            taken.add(code)
+            fresh.append(code)
+    return fresh
 
 
 def _unique_code(model: type[Invitation] | type[Volunteer]) -> str:
@@ -351,18 +367,19 @@ def run_stage1(
     except SamplingError as error:
         raise PanelError(error.code, **error.params) from error
     by_reference = {r.reference: r for r in rows}
-    invitations = []
-    for inv in drawn.invitations:
-        invitation = Invitation(
+    codes = _unique_codes(Invitation, len(drawn.invitations))
+    invitations = [
+        Invitation(
             panel_id=panel.id,
             household=by_reference[inv.household_id],
             stratum=inv.stratum,
             token=inv.token,
-            short_code=_unique_code(Invitation),
+            short_code=code,
         )
-        db.session.add(invitation)
-        db.session.flush()  # codes must be unique against the rows just added
-        invitations.append(invitation)
+        for inv, code in zip(drawn.invitations, codes, strict=True)
+    ]
+    db.session.add_all(invitations)
+    db.session.flush()
     panel.status = "inviting"
     audit.record(
         "panels.stage1_drawn",
@@ -381,6 +398,28 @@ def run_stage1(
         ],
     )
     return invitations
+
+
+def _client_key(address: str) -> str:
+    key = current_app.config["SECRET_KEY"].encode()
+    return hashlib.sha256(b"panels-code:" + key + address.encode()).hexdigest()[:32]
+
+
+def code_guessing_blocked(address: str) -> bool:
+    """Has this client typed too many wrong codes lately (``PANELS_MAX_WRONG_CODES`` per
+    hour)? Old attempts are deleted on the way."""
+    since = utcnow() - timedelta(hours=1)
+    db.session.execute(delete(CodeAttempt).where(CodeAttempt.at < since))
+    wrong = db.session.scalar(
+        select(func.count(CodeAttempt.id)).where(
+            CodeAttempt.client == _client_key(address), CodeAttempt.at >= since
+        )
+    )
+    return wrong >= int(current_app.config.get("PANELS_MAX_WRONG_CODES", 20))
+
+
+def record_wrong_code(address: str) -> None:
+    db.session.add(CodeAttempt(client=_client_key(address)))
 
 
 def invitation_by_code(panel: Panel, typed: str) -> Invitation | None:

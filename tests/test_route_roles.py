@@ -61,6 +61,7 @@ EXPECTATIONS: dict[str, str | tuple[str, ...]] = {
     "panels.start_selection": ("facilitator",),
     "panels.commit": ("facilitator",),
     "panels.draw": ("facilitator",),
+    "panels.discard": ("facilitator",),
     "panels.members": ("facilitator",),
     "panels.members_csv": ("facilitator",),
     "panels.drop_out": ("facilitator",),

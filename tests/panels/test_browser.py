@@ -155,7 +155,13 @@ def test_a_citizens_panel_from_register_to_final_report(browser, live_server, ax
     fresh()
     volunteers = db.session.scalars(select(Volunteer).where(Volunteer.panel_id == panel_id)).all()
     assert sum(v.status == "selected" for v in volunteers) == 6
-    staff_pages += [f"/panels/{panel_id}/selection", f"/panels/{panel_id}/members"]
+    staff_pages += [
+        "/panels",
+        f"/panels/{panel_id}/selection",
+        f"/panels/{panel_id}/members",
+        f"/panels/{panel_id}/report",
+        f"/panels/{panel_id}/members/{volunteers[-1].id}/delete",
+    ]
 
     # A drop-out is replaced from the reserves by a second committed lottery.
     leaver = next(v for v in volunteers if v.status == "selected" and v.name != "Amina Hassan")

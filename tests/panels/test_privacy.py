@@ -65,3 +65,18 @@ def test_one_person_can_export_and_delete_their_data(full_pool):
     assert db.session.scalar(
         select(AuditEvent.action).where(AuditEvent.action == "panels.personal_data_deleted")
     )
+
+
+def test_a_member_who_asks_for_deletion_drops_out_and_can_be_replaced(full_pool):
+    drawn(full_pool)
+    member = next(v for v in full_pool.volunteers if v.status == "selected")
+    reserve = next(v for v in full_pool.volunteers if v.status == "reserve")
+    privacy.delete_person(member)
+    privacy.delete_person(reserve)
+    db.session.commit()
+    assert (member.status, reserve.status) == ("dropped_out", "withdrawn")
+    run = selection.start_replacement(full_pool)
+    assert run.status == "ready", run.error_code
+    selection.publish_commitment(run)
+    (newcomer,) = selection.draw_panel(run, "9")
+    assert newcomer not in (member, reserve) and newcomer.features

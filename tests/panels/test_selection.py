@@ -131,3 +131,62 @@ def test_contact_list_has_selected_and_reserves_only(full_pool):
     rows = selection.contact_csv(full_pool).strip().splitlines()
     assert rows[0].startswith("id,status,name,phone,email")
     assert len(rows) == 13
+
+
+def test_a_run_can_be_set_aside_before_but_not_after_its_commitment(full_pool):
+    run = selection.start_selection(full_pool)
+    selection.discard_run(run)
+    assert run.status == "discarded" and "panels.selection_discarded" in actions()
+    second = selection.start_selection(full_pool)
+    selection.publish_commitment(second)
+    with pytest.raises(PanelError) as error:
+        selection.discard_run(second)
+    assert error.value.code == "selection.cannot_discard"
+
+
+def test_a_run_stuck_after_a_server_stop_no_longer_blocks_a_new_one(full_pool):
+    from datetime import timedelta
+
+    from app.models import utcnow
+    from panels.models import SelectionRun
+
+    stuck = SelectionRun(
+        panel=full_pool, status="running", created_at=utcnow() - timedelta(hours=2)
+    )
+    db.session.add(stuck)
+    db.session.commit()
+    run = selection.start_selection(full_pool)
+    assert stuck.status == "failed" and stuck.error_code == "selection.interrupted"
+    assert run.status == "ready"
+
+
+def test_pending_drop_outs_exclude_those_already_replaced(full_pool):
+    drawn_panel(full_pool)
+    first = next(v for v in full_pool.volunteers if v.status == "selected")
+    selection.mark_dropped_out(first)
+    assert selection.pending_dropouts(full_pool) == [first]
+    run = selection.start_replacement(full_pool)
+    selection.publish_commitment(run)
+    selection.draw_panel(run, "2")
+    assert selection.pending_dropouts(full_pool) == []
+
+
+def test_without_the_inline_switch_the_lottery_is_computed_in_a_background_thread(
+    full_pool, panels_app
+):
+    import time
+
+    panels_app.config["PANELS_SELECTION_INLINE"] = False
+    run = selection.start_selection(full_pool)
+    run_id = run.id
+    assert run.status in ("queued", "running")  # the caller got its answer straight away
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        db.session.rollback()
+        db.session.expire_all()
+        status = db.session.get(type(run), run_id).status
+        if status not in ("queued", "running"):
+            break
+        time.sleep(0.2)
+    assert status == "ready"
+    assert db.session.get(type(run), run_id).commitment

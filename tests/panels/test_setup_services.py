@@ -177,3 +177,15 @@ def test_age_limits_are_checked_at_sign_up_and_the_age_is_not_kept(make_panel):
     volunteer = services.sign_up(panel, replace(answers(), age=15))
     assert "age" not in Volunteer.__table__.columns
     assert 15 not in privacy.export_person(volunteer).values()
+
+
+def test_areas_that_answer_less_get_more_letters(make_panel):
+    panel = make_panel(response_rates={"Lilleby": 0.25})
+    services.import_register(panel, register_csv(200))
+    invitations = services.run_stage1(panel)
+    per_area = {
+        area: sum(1 for i in invitations if i.stratum == area) for area in ("Buran", "Lilleby")
+    }
+    # Both areas need six volunteers; Lilleby answers half as often, so it gets about twice
+    # as many letters.
+    assert per_area["Lilleby"] > 1.6 * per_area["Buran"]

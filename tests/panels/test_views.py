@@ -8,11 +8,12 @@ import io
 import re
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from app.extensions import db
 from panels import selection
-from panels.models import Attendance, Panel, SupportVote, Volunteer
+from panels.models import Attendance, CodeAttempt, Panel, SupportVote, Volunteer
 
 from .conftest import panel_invitations, register_csv
 
@@ -39,6 +40,27 @@ def test_facilitator_creates_a_panel_from_the_form(client, auth, lademoen):
     assert response.status_code == 302
     panel = db.session.scalar(select(Panel))
     assert [(q.value, q.min, q.max) for q in panel.quotas] == [("female", 2, 4), ("male", 2, 4)]
+
+
+def test_the_timeline_on_the_form_sets_the_phase_dates(client, auth, lademoen):
+    auth.become("facilitator")
+    data = new_panel_form(
+        lademoen,
+        closes_on="2027-03-31",
+        learning_starts="2027-01-10",
+        discussion_starts="2027-02-01",
+        decision_starts="2027-03-01",
+    )
+    assert client.post("/panels/new", data=data).status_code == 302
+    phases = db.session.scalar(select(Panel)).phases
+    assert [(p.starts_on.isoformat(), p.ends_on.isoformat()) for p in phases] == [
+        ("2027-01-10", "2027-01-31"),
+        ("2027-02-01", "2027-02-28"),
+        ("2027-03-01", "2027-03-31"),
+    ]
+    wrong = dict(data, discussion_starts="2027-03-15", title="Annet panel")
+    response = client.post("/panels/new?lang=en", data=wrong)
+    assert response.status_code == 400 and "The phases must follow each other" in response.text
 
 
 def test_bad_quota_lines_are_named_in_english_and_nothing_typed_is_lost(client, auth, lademoen):
@@ -87,10 +109,23 @@ def test_letters_have_a_qr_code_and_the_short_code_in_bokmal(client, auth, invit
     response = client.get(f"/panels/{invited_panel.id}/letters?lang=en")
     invitation = panel_invitations(invited_panel)[0]
     assert invitation.short_code in response.text
-    assert response.text.count('<svg class="qr"') == len(panel_invitations(invited_panel))
+    assert response.text.count('<svg class="qr"') == min(100, len(panel_invitations(invited_panel)))
     assert f"/p/{invited_panel.id}/join/{invitation.token}" in response.text
     assert "Du er invitert" in response.text  # Bokmål whatever the staff language
     assert invitation.printed_at is not None
+
+
+def test_letters_come_in_batches_so_each_page_stays_quick(client, auth, invited_panel, monkeypatch):
+    from panels import views
+
+    monkeypatch.setattr(views, "LETTERS_PER_BATCH", 10)
+    auth.become("facilitator")
+    invitations = panel_invitations(invited_panel)
+    second = client.get(f"/panels/{invited_panel.id}/letters?batch=2&lang=en")
+    assert second.text.count('<svg class="qr"') == min(10, len(invitations) - 10)
+    assert invitations[10].short_code in second.text
+    assert invitations[0].short_code not in second.text
+    assert invitations[0].printed_at is None and invitations[10].printed_at is not None
 
 
 def signup_data(**changes) -> dict:
@@ -270,3 +305,48 @@ def test_a_drawing_without_caption_is_refused_and_the_text_is_kept(client, auth,
     assert image.mimetype == "image/png"
     page = client.get(f"/panels/{full_pool.id}/report")
     assert 'alt="En rød huske"' in page.text
+
+
+def test_the_sign_up_page_reads_right_to_left_in_arabic(client, invited_panel):
+    invitation = panel_invitations(invited_panel)[0]
+    page = client.get(f"/p/{invited_panel.id}/join/{invitation.token}?lang=ar")
+    assert '<html lang="ar" dir="rtl">' in page.text
+    assert "كيف نستخدم إجاباتك" in page.text
+
+
+def test_a_member_who_opened_their_page_checks_in_with_one_tap(client, full_pool):
+    members = drawn(full_pool)
+    from datetime import datetime
+
+    from panels import deliberation
+
+    session = deliberation.add_session(full_pool, "learning", "Kveld", datetime(2026, 12, 1, 18))
+    db.session.commit()
+    client.get(f"/p/{full_pool.id}/me/{members[1].access_token}")
+    url = f"/p/{full_pool.id}/check-in/{session.checkin_token}?lang=en"
+    assert members[1].short_code in client.get(url).text
+    done = client.post(url, data={"tap-me": "Check in"})
+    assert "You are checked in" in done.text
+    assert db.session.scalar(select(Attendance.volunteer_id)) == members[1].id
+
+
+def test_deleting_a_persons_data_is_confirmed_first(client, auth, full_pool):
+    person = full_pool.volunteers[0]
+    auth.become("facilitator")
+    url = f"/panels/{full_pool.id}/members/{person.id}/delete?lang=en"
+    page = client.get(url)
+    assert "deleted for good" in page.text and person.name
+    exported = client.get(f"/panels/{full_pool.id}/members/{person.id}/export")
+    assert exported.json["name"] == person.name
+    client.post(url)
+    assert person.name == "" and person.personal_data_deleted_at is not None
+
+
+@pytest.mark.app_config(PANELS_MAX_WRONG_CODES=3)
+def test_guessing_letter_codes_is_slowed_down(client, invited_panel):
+    for guess in ("AAAA-AAAA", "BBBB-BBBB", "CCCC-CCCC"):
+        assert client.post("/p/code", data={"code": guess}).status_code == 400
+    right = panel_invitations(invited_panel)[0].short_code
+    blocked = client.post("/p/code?lang=en", data={"code": right})
+    assert blocked.status_code == 429 and "Too many wrong codes" in blocked.text
+    assert "AAAA" not in repr(db.session.scalars(select(CodeAttempt.client)).all())
