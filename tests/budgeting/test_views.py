@@ -87,7 +87,7 @@ def test_every_ballot_type_can_be_filled_in_without_javascript(
     page = client.get(f"/budsjett/{round_.slug}/stemmeseddel?lang=en")
     assert "The last ballot you send is the one that counts." in page.text
     sent = client.post(f"/budsjett/{round_.slug}/stemmeseddel", data=fields(ids))
-    assert sent.status_code == 302, sent.text
+    assert sent.status_code == 303, sent.text
     ballot = db.session.scalar(select(Ballot))
     assert set(ballot.projects) == {ids[0], ids[3]}
     if settings["ballot_type"] == "ranking":
