@@ -179,7 +179,7 @@ _frozen_lock = threading.Lock()
 
 def voting_state(slug: str) -> Voting | None:
     """One indexed Core query per request: the phase can change at any moment, the rest not."""
-    row = db.session.execute(_STATE, {"slug": slug}).first()
+    row = db.session.connection().execute(_STATE, {"slug": slug}).first()
     return Voting(*row) if row is not None else None
 
 
@@ -213,7 +213,8 @@ def frozen_round(state: Voting) -> FrozenRound:
 
 def code_in_round(round_id: int, code_id: int) -> bool:
     """Whether the code id a session remembers is a code of this round."""
-    return db.session.execute(_CODE, {"round_id": round_id, "code_id": code_id}).first() is not None
+    found = db.session.connection().execute(_CODE, {"round_id": round_id, "code_id": code_id})
+    return found.first() is not None
 
 
 _CODE = select(VoterCode.id).where(
@@ -236,7 +237,9 @@ def _upsert(dialect: str):
         from sqlalchemy.dialects.postgresql import insert as dialect_insert
     else:
         from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    statement = dialect_insert(Ballot).values(
+    # The table, not the mapped class: an ORM-enabled insert goes through the bulk machinery.
+    table = Ballot.__table__
+    statement = dialect_insert(table).values(
         round_id=bindparam("round_id"),
         voter_code_id=bindparam("voter_code_id"),
         method=bindparam("method"),
@@ -247,18 +250,18 @@ def _upsert(dialect: str):
         entered_by_id=bindparam("entered_by_id"),
     )
     statement = statement.on_conflict_do_update(
-        index_elements=[Ballot.round_id, Ballot.voter_code_id],
+        index_elements=[table.c.round_id, table.c.voter_code_id],
         set_={
             "projects": statement.excluded.projects,
             "points": statement.excluded.points,
-            "version": Ballot.version + 1,
+            "version": table.c.version + 1,
             "cast_at": statement.excluded.cast_at,
             "entered_by_id": statement.excluded.entered_by_id,
             "confirmed_by_id": None,
             "confirmed_at": None,
         },
-        where=Ballot.method == statement.excluded.method,
-    ).returning(Ballot.id, Ballot.version)
+        where=table.c.method == statement.excluded.method,
+    ).returning(table.c.id, table.c.version)
     _UPSERTS[dialect] = statement
     return statement
 
@@ -294,8 +297,10 @@ def cast_ballot(
         raise BudgetingError("ballot.method")
     choice = check_choice(round_, choice)
     now = utcnow()
-    row = db.session.execute(
-        _upsert(db.session.get_bind().dialect.name),
+    # The session's connection: same transaction as everything else in this request.
+    connection = db.session.connection()
+    row = connection.execute(
+        _upsert(connection.dialect.name),
         {
             "round_id": round_.id,
             "voter_code_id": code_id,
@@ -311,7 +316,7 @@ def cast_ballot(
     if entered_by is None and has_request_context():
         entered_by = getattr(g, "user", None)
     # The same row audit.record would add; never the choice itself.
-    db.session.execute(
+    connection.execute(
         _AUDIT,
         {
             "at": now,
