@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
+from app.models import AuditEvent
 from budgeting import services, voting
 from budgeting.models import Ballot, Proposal
 from tests.budgeting.conftest import project, vote
@@ -166,3 +167,60 @@ def test_a_youth_group_joins_proposes_comments_and_votes(client, make_round):
     page = client.get(f"/budsjett/{round_.slug}/gruppe?lang=en")
     assert "Kjøretimer" in page.text and "Ja!" in page.text
     assert "idea from Sara" in page.text
+
+
+def sign_in(client, round_) -> int:
+    (code,) = voting.generate_codes(round_, 1)
+    db.session.commit()
+    assert client.post(f"/budsjett/{round_.slug}/stem", data={"code": code.code}).status_code == 302
+    return code.id
+
+
+def test_a_sent_ballot_is_saved_and_audited_in_one_go_and_answered_with_303(client, open_round):
+    round_ = open_round()
+    code_id = sign_in(client, round_)
+    ids = [str(project(round_, t)) for t in "AB"]
+    for _ in range(2):
+        sent = client.post(f"/budsjett/{round_.slug}/stemmeseddel", data={"project": ids})
+        assert sent.status_code == 303
+        assert sent.headers["Location"].endswith(f"/budsjett/{round_.slug}/takk")
+    db.session.expire_all()
+    ballot = db.session.scalar(select(Ballot))
+    assert (ballot.voter_code_id, ballot.version) == (code_id, 2)
+    casts = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "ballot.cast")).all()
+    assert [e.details["version"] for e in casts] == [1, 2]
+    assert all(set(e.details) == {"round", "ballot", "method", "version"} for e in casts)
+    receipt = client.get(sent.headers["Location"] + "?lang=en")
+    assert "Your ballot is saved." in receipt.text
+
+
+def test_a_ballot_sent_after_voting_closed_is_refused_although_settings_are_cached(
+    client, open_round
+):
+    round_ = open_round()
+    sign_in(client, round_)
+    ids = [str(project(round_, "A"))]
+    assert (
+        client.post(f"/budsjett/{round_.slug}/stemmeseddel", data={"project": ids}).status_code
+        == 303
+    )
+    services.advance_phase(round_)  # closed
+    db.session.commit()
+    late = client.post(f"/budsjett/{round_.slug}/stemmeseddel", data={"project": ids})
+    assert late.status_code == 409
+    db.session.expire_all()
+    assert db.session.scalar(select(Ballot.version)) == 1
+
+
+def test_a_session_code_that_is_not_of_this_round_cannot_vote(client, open_round):
+    first = open_round()
+    second = open_round(title="Nabolagspotten Tempe 2025")
+    (other,) = voting.generate_codes(first, 1)
+    db.session.commit()
+    with client.session_transaction() as session:
+        session["budget_codes"] = {str(second.id): other.id}  # as if a stale or forged session
+    ids = [str(project(second, "A"))]
+    response = client.post(f"/budsjett/{second.slug}/stemmeseddel", data={"project": ids})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/budsjett/{second.slug}/stem")
+    assert db.session.scalar(select(Ballot)) is None
