@@ -224,3 +224,24 @@ def test_a_session_code_that_is_not_of_this_round_cannot_vote(client, open_round
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/budsjett/{second.slug}/stem")
     assert db.session.scalar(select(Ballot)) is None
+
+
+@pytest.mark.app_config(WTF_CSRF_ENABLED=True)
+def test_a_ballot_without_its_csrf_token_is_refused_before_the_fast_path(client, open_round):
+    round_ = open_round()
+    (code,) = voting.generate_codes(round_, 1)
+    db.session.commit()
+    page = client.get(f"/budsjett/{round_.slug}/stem").text
+    token = page.split('name="csrf_token" type="hidden" value="', 1)[1].split('"', 1)[0]
+    entered = client.post(
+        f"/budsjett/{round_.slug}/stem", data={"code": code.code, "csrf_token": token}
+    )
+    assert entered.status_code == 302
+    ids = [str(project(round_, "A"))]
+    forged = client.post(f"/budsjett/{round_.slug}/stemmeseddel", data={"project": ids})
+    assert forged.status_code == 400
+    assert db.session.scalar(select(Ballot)) is None
+    sent = client.post(
+        f"/budsjett/{round_.slug}/stemmeseddel", data={"project": ids, "csrf_token": token}
+    )
+    assert sent.status_code == 303
