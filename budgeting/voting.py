@@ -135,11 +135,10 @@ def _check_length(round_: Round | FrozenRound, length: int) -> None:
 
 @dataclass(frozen=True)
 class FrozenProject:
-    """What the ballot path needs of an accepted project."""
+    """What the ballot path needs of an accepted project (titles are not cached: not frozen)."""
 
     id: int
     cost: int
-    title: str
 
 
 @dataclass(frozen=True)
@@ -204,7 +203,7 @@ def frozen_round(state: Voting) -> FrozenRound:
         max_projects=round_.max_projects,
         max_cost=round_.max_cost,
         max_points=round_.max_points,
-        accepted=tuple(FrozenProject(p.id, p.cost, p.title) for p in round_.accepted),
+        accepted=tuple(FrozenProject(p.id, p.cost) for p in round_.accepted),
     )
     with _frozen_lock:
         _frozen[key] = frozen
