@@ -203,7 +203,7 @@ def vote(round_slug: str):
     return render_template("budgeting/code.html", round=round_, form=form), status
 
 
-def parse_choice(round_: Round, form) -> tuple[voting.Choice, list[str]]:
+def parse_choice(round_: Round | voting.FrozenRound, form) -> tuple[voting.Choice, list[str]]:
     """Read the ballot fields; returns the choice and problems with the fields themselves."""
     problems: list[str] = []
     ids = {p.id for p in round_.accepted}
@@ -246,8 +246,38 @@ def ballot_state(round_: Round, choice: voting.Choice | None) -> dict:
     }
 
 
+def send_ballot(round_slug: str) -> Response | None:
+    """The busy path of a vote: a valid ballot from a signed-in code, answered with a redirect.
+
+    Two indexed Core reads, the round's frozen settings from the process cache, one upsert and
+    one audit insert. ``None`` means "show the ballot page" (no code, closed round, problems):
+    the full view then explains. CSRF was already checked for every POST by CSRFProtect."""
+    state = voting.voting_state(round_slug)
+    if state is None or state.phase != "voting":
+        return None
+    code_id = session.get(CODES_KEY, {}).get(str(state.id))
+    if not isinstance(code_id, int) or not voting.code_in_round(state.id, code_id):
+        return None
+    frozen = voting.frozen_round(state)
+    choice, problems = parse_choice(frozen, request.form)
+    if problems:
+        return None
+    try:
+        voting.cast_ballot(frozen, code_id, choice)
+    except services.BudgetingError:
+        db.session.rollback()
+        return None
+    db.session.commit()
+    # 303: the browser fetches the receipt with GET, so reloading it never re-sends the ballot.
+    return redirect(url_for("budget.ballot_done", round_slug=state.slug), 303)
+
+
 @public_bp.route("/<round_slug>/stemmeseddel", methods=["GET", "POST"])
 def ballot(round_slug: str):
+    if request.method == "POST" and request.form.get("action") != "check":
+        sent = send_ballot(round_slug)
+        if sent is not None:
+            return sent
     round_ = round_by_slug(round_slug)
     code = session_code(round_)
     if code is None:

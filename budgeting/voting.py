@@ -7,13 +7,17 @@ second one (Decidim #12553 and CONSUL #4061 were check-then-write races)."""
 from __future__ import annotations
 
 import secrets
+import threading
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from flask import g, has_request_context
+from sqlalchemy import bindparam, func, insert, select
 
 from app import audit
 from app.extensions import db
-from app.models import User, utcnow
+from app.models import AuditEvent, User, utcnow
 
 from .models import Ballot, Round, VoterCode
 from .services import BudgetingError
@@ -89,7 +93,7 @@ class Choice:
     points: list[int] | None = None
 
 
-def check_choice(round_: Round, choice: Choice) -> Choice:
+def check_choice(round_: Round | FrozenRound, choice: Choice) -> Choice:
     """Check a ballot against the round's ballot type and limits; return it normalised."""
     accepted = {p.id: p.cost for p in round_.accepted}
     projects = list(choice.projects)
@@ -109,7 +113,7 @@ def check_choice(round_: Round, choice: Choice) -> Choice:
     return Choice(projects, points)
 
 
-def _check_points(round_: Round, choice: Choice) -> tuple[list[int], list[int]]:
+def _check_points(round_: Round | FrozenRound, choice: Choice) -> tuple[list[int], list[int]]:
     given = list(choice.points or [])
     if len(given) != len(choice.projects) or any(p < 0 for p in given):
         raise BudgetingError("ballot.points_invalid")
@@ -120,7 +124,7 @@ def _check_points(round_: Round, choice: Choice) -> tuple[list[int], list[int]]:
     return [pts for _, pts in pairs], [pid for pid, _ in pairs]
 
 
-def _check_length(round_: Round, length: int) -> None:
+def _check_length(round_: Round | FrozenRound, length: int) -> None:
     if length == 0:
         raise BudgetingError("ballot.empty")
     if round_.min_projects is not None and length < round_.min_projects:
@@ -129,68 +133,203 @@ def _check_length(round_: Round, length: int) -> None:
         raise BudgetingError("ballot.too_many", count=length, limit=round_.max_projects)
 
 
-def _insert(dialect: str):
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert
+@dataclass(frozen=True)
+class FrozenProject:
+    """What the ballot path needs of an accepted project (titles are not cached: not frozen)."""
+
+    id: int
+    cost: int
 
 
-def submit_ballot(
-    round_: Round,
-    code: VoterCode,
-    choice: Choice,
-    method: str = "online",
-    entered_by: User | None = None,
-) -> Cast:
-    """Cast or replace the ballot of ``code`` in one statement; audited in the same transaction.
+@dataclass(frozen=True)
+class FrozenRound:
+    """A round's settings and accepted projects as they are once voting opens.
 
-    A code that voted on paper cannot vote online, nor the other way round: the update only
-    happens when the stored ballot has the same method."""
-    if round_.phase != "voting":
+    They cannot change after ``frozen_at`` (services refuse edits and decisions then), so each
+    process keeps one copy per round and the ballot path reads no settings from the database.
+    Duck-types the ``Round`` attributes that ``check_choice`` and the ballot views read."""
+
+    id: int
+    slug: str
+    frozen_at: datetime
+    ballot_type: str
+    budget: int
+    min_projects: int | None
+    max_projects: int | None
+    max_cost: int | None
+    max_points: int | None
+    accepted: tuple[FrozenProject, ...]
+    phase: str = "voting"
+
+
+@dataclass(frozen=True)
+class Voting:
+    """The cheap per-request part of a round: its id, phase and when its settings froze."""
+
+    id: int
+    slug: str
+    phase: str
+    frozen_at: datetime | None
+
+
+_frozen: dict[tuple[int, datetime], FrozenRound] = {}
+_frozen_lock = threading.Lock()
+
+
+def voting_state(slug: str) -> Voting | None:
+    """One indexed Core query per request: the phase can change at any moment, the rest not."""
+    row = db.session.connection().execute(_STATE, {"slug": slug}).first()
+    return Voting(*row) if row is not None else None
+
+
+def frozen_round(state: Voting) -> FrozenRound:
+    """The frozen settings of a round in voting, loaded once per process.
+
+    Keyed by ``frozen_at`` too, so a round that is somehow frozen again is reloaded."""
+    if state.frozen_at is None:
         raise BudgetingError("ballot.not_open")
-    if code.round_id != round_.id:
-        raise BudgetingError("ballot.wrong_round")
-    if method not in ("online", "paper"):
-        raise BudgetingError("ballot.method")
-    choice = check_choice(round_, choice)
-    now = utcnow()
-    insert = _insert(db.session.get_bind().dialect.name)
-    statement = insert(Ballot).values(
-        round_id=round_.id,
-        voter_code_id=code.id,
-        method=method,
-        projects=choice.projects,
-        points=choice.points,
+    key = (state.id, state.frozen_at)
+    cached = _frozen.get(key)
+    if cached is not None:
+        return cached
+    round_ = db.session.get(Round, state.id)
+    frozen = FrozenRound(
+        id=round_.id,
+        slug=round_.slug,
+        frozen_at=state.frozen_at,
+        ballot_type=round_.ballot_type,
+        budget=round_.budget,
+        min_projects=round_.min_projects,
+        max_projects=round_.max_projects,
+        max_cost=round_.max_cost,
+        max_points=round_.max_points,
+        accepted=tuple(FrozenProject(p.id, p.cost) for p in round_.accepted),
+    )
+    with _frozen_lock:
+        _frozen[key] = frozen
+    return frozen
+
+
+def code_in_round(round_id: int, code_id: int) -> bool:
+    """Whether the code id a session remembers is a code of this round."""
+    found = db.session.connection().execute(_CODE, {"round_id": round_id, "code_id": code_id})
+    return found.first() is not None
+
+
+_CODE = select(VoterCode.id).where(
+    VoterCode.id == bindparam("code_id"), VoterCode.round_id == bindparam("round_id")
+)
+_STATE = select(Round.id, Round.slug, Round.phase, Round.frozen_at).where(
+    Round.slug == bindparam("slug")
+)
+_UPSERTS: dict[str, Any] = {}
+_AUDIT = insert(AuditEvent.__table__)
+
+
+def _upsert(dialect: str):
+    """The ballot upsert, built once per dialect: building ``excluded`` per request cost more
+    CPU than running the statement."""
+    statement = _UPSERTS.get(dialect)
+    if statement is not None:
+        return statement
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    # The table, not the mapped class: an ORM-enabled insert goes through the bulk machinery.
+    table = Ballot.__table__
+    statement = dialect_insert(table).values(
+        round_id=bindparam("round_id"),
+        voter_code_id=bindparam("voter_code_id"),
+        method=bindparam("method"),
+        projects=bindparam("projects"),
+        points=bindparam("points"),
         version=1,
-        cast_at=now,
-        entered_by_id=entered_by.id if entered_by is not None else None,
+        cast_at=bindparam("cast_at"),
+        entered_by_id=bindparam("entered_by_id"),
     )
     statement = statement.on_conflict_do_update(
-        index_elements=[Ballot.round_id, Ballot.voter_code_id],
+        index_elements=[table.c.round_id, table.c.voter_code_id],
         set_={
             "projects": statement.excluded.projects,
             "points": statement.excluded.points,
-            "version": Ballot.version + 1,
+            "version": table.c.version + 1,
             "cast_at": statement.excluded.cast_at,
             "entered_by_id": statement.excluded.entered_by_id,
             "confirmed_by_id": None,
             "confirmed_at": None,
         },
-        where=Ballot.method == statement.excluded.method,
-    ).returning(Ballot.id, Ballot.version)
-    row = db.session.execute(statement).first()
+        where=table.c.method == statement.excluded.method,
+    ).returning(table.c.id, table.c.version)
+    _UPSERTS[dialect] = statement
+    return statement
+
+
+def submit_ballot(
+    round_: Round | FrozenRound,
+    code: VoterCode,
+    choice: Choice,
+    method: str = "online",
+    entered_by: User | None = None,
+) -> Cast:
+    """Cast or replace the ballot of ``code``; see :func:`cast_ballot`."""
+    if code.round_id != round_.id:
+        raise BudgetingError("ballot.wrong_round")
+    return cast_ballot(round_, code.id, choice, method, entered_by)
+
+
+def cast_ballot(
+    round_: Round | FrozenRound,
+    code_id: int,
+    choice: Choice,
+    method: str = "online",
+    entered_by: User | None = None,
+) -> Cast:
+    """Cast or replace the ballot of a code of this round in one statement, audited in the same
+    transaction (Core statements: the ORM unit of work cost more than the writes).
+
+    A code that voted on paper cannot vote online, nor the other way round: the update only
+    happens when the stored ballot has the same method."""
+    if round_.phase != "voting":
+        raise BudgetingError("ballot.not_open")
+    if method not in ("online", "paper"):
+        raise BudgetingError("ballot.method")
+    choice = check_choice(round_, choice)
+    now = utcnow()
+    # The session's connection: same transaction as everything else in this request.
+    connection = db.session.connection()
+    row = connection.execute(
+        _upsert(connection.dialect.name),
+        {
+            "round_id": round_.id,
+            "voter_code_id": code_id,
+            "method": method,
+            "projects": choice.projects,
+            "points": choice.points,
+            "cast_at": now,
+            "entered_by_id": entered_by.id if entered_by is not None else None,
+        },
+    ).first()
     if row is None:
         raise BudgetingError("ballot.other_method")
-    audit.record(
-        "ballot.cast",
-        None,
-        actor=entered_by,
-        round=round_.id,
-        ballot=row.id,
-        method=method,
-        version=row.version,
+    if entered_by is None and has_request_context():
+        entered_by = getattr(g, "user", None)
+    # The same row audit.record would add; never the choice itself.
+    connection.execute(
+        _AUDIT,
+        {
+            "at": now,
+            "actor_id": entered_by.id if entered_by is not None else None,
+            "action": "ballot.cast",
+            "object_type": "",
+            "object_id": "",
+            "details": {
+                "round": round_.id,
+                "ballot": row.id,
+                "method": method,
+                "version": row.version,
+            },
+        },
     )
     return Cast(row.id, row.version, choice.projects, choice.points)
 

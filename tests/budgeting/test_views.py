@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
+from app.models import AuditEvent
 from budgeting import services, voting
 from budgeting.models import Ballot, Proposal
 from tests.budgeting.conftest import project, vote
@@ -87,7 +88,7 @@ def test_every_ballot_type_can_be_filled_in_without_javascript(
     page = client.get(f"/budsjett/{round_.slug}/stemmeseddel?lang=en")
     assert "The last ballot you send is the one that counts." in page.text
     sent = client.post(f"/budsjett/{round_.slug}/stemmeseddel", data=fields(ids))
-    assert sent.status_code == 302, sent.text
+    assert sent.status_code == 303, sent.text
     ballot = db.session.scalar(select(Ballot))
     assert set(ballot.projects) == {ids[0], ids[3]}
     if settings["ballot_type"] == "ranking":
@@ -166,3 +167,81 @@ def test_a_youth_group_joins_proposes_comments_and_votes(client, make_round):
     page = client.get(f"/budsjett/{round_.slug}/gruppe?lang=en")
     assert "Kjøretimer" in page.text and "Ja!" in page.text
     assert "idea from Sara" in page.text
+
+
+def sign_in(client, round_) -> int:
+    (code,) = voting.generate_codes(round_, 1)
+    db.session.commit()
+    assert client.post(f"/budsjett/{round_.slug}/stem", data={"code": code.code}).status_code == 302
+    return code.id
+
+
+def test_a_sent_ballot_is_saved_and_audited_in_one_go_and_answered_with_303(client, open_round):
+    round_ = open_round()
+    code_id = sign_in(client, round_)
+    ids = [str(project(round_, t)) for t in "AB"]
+    for _ in range(2):
+        sent = client.post(f"/budsjett/{round_.slug}/stemmeseddel", data={"project": ids})
+        assert sent.status_code == 303
+        assert sent.headers["Location"].endswith(f"/budsjett/{round_.slug}/takk")
+    db.session.expire_all()
+    ballot = db.session.scalar(select(Ballot))
+    assert (ballot.voter_code_id, ballot.version) == (code_id, 2)
+    casts = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "ballot.cast")).all()
+    assert [e.details["version"] for e in casts] == [1, 2]
+    assert all(set(e.details) == {"round", "ballot", "method", "version"} for e in casts)
+    receipt = client.get(sent.headers["Location"] + "?lang=en")
+    assert "Your ballot is saved." in receipt.text
+
+
+def test_a_ballot_sent_after_voting_closed_is_refused_although_settings_are_cached(
+    client, open_round
+):
+    round_ = open_round()
+    sign_in(client, round_)
+    ids = [str(project(round_, "A"))]
+    assert (
+        client.post(f"/budsjett/{round_.slug}/stemmeseddel", data={"project": ids}).status_code
+        == 303
+    )
+    services.advance_phase(round_)  # closed
+    db.session.commit()
+    late = client.post(f"/budsjett/{round_.slug}/stemmeseddel", data={"project": ids})
+    assert late.status_code == 409
+    db.session.expire_all()
+    assert db.session.scalar(select(Ballot.version)) == 1
+
+
+def test_a_session_code_that_is_not_of_this_round_cannot_vote(client, open_round):
+    first = open_round()
+    second = open_round(title="Nabolagspotten Tempe 2025")
+    (other,) = voting.generate_codes(first, 1)
+    db.session.commit()
+    with client.session_transaction() as session:
+        session["budget_codes"] = {str(second.id): other.id}  # as if a stale or forged session
+    ids = [str(project(second, "A"))]
+    response = client.post(f"/budsjett/{second.slug}/stemmeseddel", data={"project": ids})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/budsjett/{second.slug}/stem")
+    assert db.session.scalar(select(Ballot)) is None
+
+
+@pytest.mark.app_config(WTF_CSRF_ENABLED=True)
+def test_a_ballot_without_its_csrf_token_is_refused_before_the_fast_path(client, open_round):
+    round_ = open_round()
+    (code,) = voting.generate_codes(round_, 1)
+    db.session.commit()
+    page = client.get(f"/budsjett/{round_.slug}/stem").text
+    token = page.split('name="csrf_token" type="hidden" value="', 1)[1].split('"', 1)[0]
+    entered = client.post(
+        f"/budsjett/{round_.slug}/stem", data={"code": code.code, "csrf_token": token}
+    )
+    assert entered.status_code == 302
+    ids = [str(project(round_, "A"))]
+    forged = client.post(f"/budsjett/{round_.slug}/stemmeseddel", data={"project": ids})
+    assert forged.status_code == 400
+    assert db.session.scalar(select(Ballot)) is None
+    sent = client.post(
+        f"/budsjett/{round_.slug}/stemmeseddel", data={"project": ids, "csrf_token": token}
+    )
+    assert sent.status_code == 303
