@@ -10,13 +10,19 @@ import pytest
 from sampling.formats import Instance, read_instance
 from sampling.stage2 import SelectionResult, select_probabilities
 
-# the shared data sits beside the repository (../shared/data/sortition); override with an env var
-DATA = Path(
-    os.environ.get(
-        "TINGET_SORTITION_DATA",
-        Path(__file__).resolve().parents[3] / "shared" / "data" / "sortition",
-    )
-)
+
+def _data_dir() -> Path:
+    """The shared data beside the checkout (../shared/data/sortition), or beside the parent
+    of a git worktree (worktrees live one level deeper); override with an env var."""
+    if os.environ.get("TINGET_SORTITION_DATA"):
+        return Path(os.environ["TINGET_SORTITION_DATA"])
+    for parent in Path(__file__).resolve().parents[2:]:
+        if (parent / "shared" / "data" / "sortition").is_dir():
+            return parent / "shared" / "data" / "sortition"
+    return Path(__file__).resolve().parents[3] / "shared" / "data" / "sortition"
+
+
+DATA = _data_dir()
 HOUSEHOLD = ("primary_address1", "primary_zip")
 
 
