@@ -7,17 +7,27 @@ Master LP (over the panels generated so far, ``a[P, t]`` = share of type ``t`` o
                  sum_P lambda_P = 1, lambda >= 0
 
 Its duals ``y`` price new panels: a panel improves the master when ``sum_t y_t a[P, t]``
-exceeds the dual ``mu`` of the convexity row. Pricing is done in two tiers: first a swap local
-search from the panels the master uses (cheap, vectorised, and it finds many improving panels at
-once), and only when that finds nothing, the exact pricing MILP. A stage is optimal only when
-the MILP proves that no panel improves it, so the heuristic never costs exactness.
+exceeds the dual ``mu`` of the convexity row. Each round solves the master, then the exact
+pricing MILP; if the MILP finds no improving panel the master is optimal. Otherwise the round
+adds the MILP's panel and, cheaply, many more improving panels: earlier columns that price
+positively again and a swap local search from the panels the master uses. Only the MILP decides
+optimality, so the heuristic never costs exactness.
 
-When a stage is optimal, every unfixed type with ``y_t > 0`` is tight in every optimal solution
-(complementary slackness), so it is fixed at the stage value and the next stage maximises the
-minimum over the remaining types. Columns are kept between stages (the master of the next stage
-starts from all panels found so far). The LEXIMIN marginals are unique, so interchangeable
-volunteers (one type) get equal probability. A final LP over all generated panels recomputes the
-distribution with the tightest achievable shortfall.
+LEXIMIN is computed in two steps:
+
+1. ``relaxation_leximin``: the LEXIMIN over *fractional* panels (the LP relaxation of the
+   panel polytope), stage by stage on T variables — no columns, milliseconds. It is
+   lexicographically at least the true LEXIMIN.
+2. ``_decompose``: one column generation looking for a distribution over real panels that
+   reaches it (``max -eps`` with ``pi_t >= target_t - eps``). Reached (eps <= 1e-9) means the
+   target *is* the LEXIMIN, so all stages of the classic algorithm are replaced by one.
+
+Only when integrality makes the target unreachable does the classic algorithm run (with the
+columns found so far): stage by stage, and when a stage is optimal, every unfixed type with
+``y_t > 0`` is tight in every optimal solution (complementary slackness), so it is fixed at the
+stage value. The LEXIMIN marginals are unique, so interchangeable volunteers (one type) get
+equal probability. A final LP over the generated panels recomputes the distribution with the
+tightest achievable shortfall.
 
 See docs/adr/0003-leximin-on-highs.md for why it is organised this way.
 """
@@ -41,10 +51,15 @@ Progress = Callable[[str, float], None]
 # optimal when the exact MILP finds no such column. Probabilities end up exact to ~1e-10.
 PRICING_TOL = 1e-9
 FIX_TOL = 1e-9
+# The LP-relaxation LEXIMIN counts as reached when every type is within this of its level.
+DECOMPOSE_TOL = 1e-9
 # Swap local search: removal/addition candidates per start panel, swaps per start, starts.
 SWAP_CANDIDATES = 48
 SWAP_STEPS = 16
 MAX_STARTS = 40
+# ... or one start per this many free types, if that is more (bigger pools need more columns
+# per round: every master LP is solved from scratch, so rounds are what costs)
+START_SHARE = 3
 
 
 @dataclass
@@ -58,6 +73,8 @@ class SolveStats:
     heuristic_seconds: float = 0.0
     heuristic_columns: int = 0
     initial_seconds: float = 0.0
+    relaxation_seconds: float = 0.0
+    fallback: bool = False
     milp_columns: int = 0
     stage_values: list[float] = field(default_factory=list)
 
@@ -124,8 +141,10 @@ def _solve_master(
     fixed_idx: np.ndarray,
     fixed_p: np.ndarray,
     stats: SolveStats,
+    base: np.ndarray | None = None,
 ) -> tuple[float, np.ndarray, np.ndarray, float]:
-    """Solve the master LP; returns (z, lambda, y over types, mu)."""
+    """Solve the master LP (free rows ``pi_t >= base_t + z``, ``base`` 0 unless given);
+    returns (z, lambda, y over types, mu)."""
     start = time.perf_counter()
     at = shares.T.tocsr()
     n_types, n_cols = at.shape
@@ -136,7 +155,7 @@ def _solve_master(
         ],
         format="csc",
     )
-    rhs = np.concatenate([np.zeros(len(free)), -fixed_p])
+    rhs = np.concatenate([np.zeros(len(free)) if base is None else -base, -fixed_p])
     a_eq = sparse.csr_array(np.concatenate([np.ones(n_cols), [0.0]])[None, :])
     cost = np.zeros(n_cols + 1)
     cost[-1] = -1.0
@@ -282,6 +301,108 @@ def _initial_panels(model: PanelModel, cols: _Columns, swaps: _SwapSearch) -> np
     return ~covered
 
 
+def relaxation_leximin(
+    types: TypeModel, never: np.ndarray, stats: SolveStats
+) -> tuple[np.ndarray, int]:
+    """LEXIMIN of the type probabilities over the LP relaxation of the panel polytope.
+
+    Fractional panels (``lo <= Q m <= hi``, ``sum m = k``, ``0 <= m <= size``, at most one per
+    household) contain every distribution over real panels, so this vector is lexicographically
+    at least the true LEXIMIN; when real panels reach it, it *is* the LEXIMIN. The stages are LPs
+    on T variables with no columns, so this costs little. Returns (probabilities, stages).
+    """
+    start = time.perf_counter()
+    n, sizes = types.n_types, types.sizes
+    q = sparse.csr_array(types.quota_matrix)
+    lo = np.array([qq.min for qq in types.quotas], dtype=float)
+    hi = np.array([qq.max for qq in types.quotas], dtype=float)
+    rows = [q]
+    row_lo, row_hi = [lo], [hi]
+    if types.households:
+        h = sparse.lil_array((len(types.households), n))
+        for r, ts in enumerate(types.households):
+            h[r, list(ts)] = 1.0
+        rows.append(h.tocsr())
+        row_lo.append(np.full(len(types.households), -np.inf))
+        row_hi.append(np.ones(len(types.households)))
+    polytope = sparse.vstack(rows, format="csr")
+    p_lo, p_hi = np.concatenate(row_lo), np.concatenate(row_hi)
+    finite_lo = np.isfinite(p_lo)
+    fixed = np.full(n, np.nan)
+    fixed[never] = 0.0
+    stages = 0
+    while np.isnan(fixed).any():
+        stages += 1
+        free = np.flatnonzero(np.isnan(fixed))
+        pick = sparse.csr_array(
+            (np.full(len(free), -1.0), (np.arange(len(free)), free)), shape=(len(free), n)
+        )
+        zero = sparse.csr_array((polytope.shape[0], 1))
+        a_ub = sparse.vstack(
+            [
+                sparse.hstack([pick, sparse.csr_array(sizes[free][:, None])]),
+                sparse.hstack([polytope, zero]),
+                sparse.hstack([-polytope[finite_lo], zero[finite_lo]]),
+            ],
+            format="csc",
+        )
+        b_ub = np.concatenate([np.zeros(len(free)), p_hi, -p_lo[finite_lo]])
+        lower = np.where(np.isnan(fixed), 0.0, np.nan_to_num(fixed) * sizes)
+        upper = np.where(never, 0.0, sizes)
+        cost = np.zeros(n + 1)
+        cost[-1] = -1.0
+        res = linprog(
+            cost,
+            A_ub=a_ub,
+            b_ub=b_ub,
+            A_eq=sparse.csr_array(np.append(np.ones(n), 0.0)[None, :]),
+            b_eq=[types.panel_size],
+            bounds=np.column_stack([np.append(lower, -np.inf), np.append(upper, np.inf)]),
+            method="highs-ds",
+        )
+        stats.master_calls += 1
+        if res.status != 0:
+            raise SolverError(f"The relaxation LP failed: {res.message}", code="solver.lp_failed")
+        z = float(res.x[-1])
+        y = -res.ineqlin.marginals[: len(free)]
+        to_fix = free[y > FIX_TOL]
+        if to_fix.size == 0:
+            to_fix = free[[int(np.argmax(y))]]
+        fixed[to_fix] = z
+    stats.relaxation_seconds += time.perf_counter() - start
+    return fixed, stages
+
+
+def _decompose(
+    model: PanelModel,
+    swaps: _SwapSearch,
+    cols: _Columns,
+    never: np.ndarray,
+    target: np.ndarray,
+    stats: SolveStats,
+) -> tuple[bool, list[int]]:
+    """Look for a distribution over real panels reaching ``target`` (shortfall <= tolerance).
+
+    One column generation (maximise -eps with pi_t >= target_t - eps) replaces all the LEXIMIN
+    stages when it succeeds; it stops as soon as the shortfall is within tolerance, or when the
+    pricing MILP proves that no distribution reaches the target. Returns (reached, columns used).
+    """
+    active = ~never
+    fixed = {int(t): 0.0 for t in np.flatnonzero(never)}
+    z, _, sub, lam = _converge_stage(
+        model,
+        swaps,
+        cols,
+        active,
+        fixed,
+        stats,
+        list(range(len(cols))),
+        base=target[active],
+        stop_at=-DECOMPOSE_TOL,
+    )
+    return z >= -DECOMPOSE_TOL, sub.tolist()
+
+
 def column_generation(
     types: TypeModel,
     *,
@@ -302,6 +423,20 @@ def column_generation(
     fixed: dict[int, float] = {int(t): 0.0 for t in np.flatnonzero(never)}
     stages = 0
     use = list(range(len(cols)))
+    if leximin:
+        target, stages = relaxation_leximin(types, never, stats)
+        reached, use = _decompose(model, swaps, cols, never, target, stats)
+        if progress is not None:
+            progress(
+                f"LP-relaxation LEXIMIN ({stages} levels) "
+                + ("reached by panels" if reached else "not reachable; exact stages follow"),
+                1.0 if reached else 0.0,
+            )
+        if reached:
+            fixed = {t: float(target[t]) for t in range(n_types)}
+        else:
+            stats.fallback = True
+            stages = 0
     while len(fixed) < n_types:
         stages += 1
         active = np.ones(n_types, dtype=bool)
@@ -345,6 +480,8 @@ def _converge_stage(
     fixed: dict[int, float],
     stats: SolveStats,
     use: list[int],
+    base: np.ndarray | None = None,
+    stop_at: float = np.inf,
 ) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
     """Column generation for one stage; returns (z, y, columns used, their weights).
 
@@ -360,7 +497,9 @@ def _converge_stage(
     for _ in range(100000):
         shares, counts = cols.matrices()
         sub = np.array(use, dtype=np.int64)
-        z, lam, y, mu = _solve_master(shares[sub], free, fixed_idx, fixed_p, stats)
+        z, lam, y, mu = _solve_master(shares[sub], free, fixed_idx, fixed_p, stats, base)
+        if z >= stop_at:
+            return z, y, sub, lam
         w = y / sizes
         threshold = mu + PRICING_TOL
         start = time.perf_counter()
@@ -381,7 +520,9 @@ def _converge_stage(
             cols.add(better)
         lam_full = np.zeros(len(counts))
         lam_full[sub] = lam
-        stats.heuristic_columns += _heuristic_columns(swaps, counts, lam_full, w, threshold, cols)
+        stats.heuristic_columns += _heuristic_columns(
+            swaps, counts, lam_full, w, threshold, cols, max(MAX_STARTS, len(free) // START_SHARE)
+        )
         stats.heuristic_seconds += time.perf_counter() - start
         use.extend(range(first_new, len(cols)))
     raise SolverError("Column generation did not converge.", code="solver.no_convergence")
