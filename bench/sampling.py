@@ -134,12 +134,12 @@ def generated(n: int, categories: int, seed: int, few_profiles: bool = False):
 
 
 GENERATED = {
-    "realistic_500": (500, 5, 500, False),
-    "realistic_1000": (1000, 6, 1000, False),
-    "realistic_2000": (2000, 7, 2000, False),
     "few_profiles_500": (500, 5, 501, True),
     "few_profiles_1000": (1000, 5, 1001, True),
     "few_profiles_2000": (2000, 5, 2001, True),
+    "realistic_500": (500, 5, 500, False),
+    "realistic_1000": (1000, 6, 1000, False),
+    "realistic_2000": (2000, 7, 2000, False),
 }
 SHARED = ("example_small_20", "sa_fixture_22", "opendlp_docs_example_20")
 
