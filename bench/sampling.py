@@ -1,21 +1,39 @@
 """Benchmark: our LEXIMIN (HiGHS via scipy) against sortition-algorithms' LEXIMIN (Gurobi).
 
-Run from the repository root:  python bench/sampling.py [--only NAME ...] [--reference-timeout S]
+One command, from the repository root::
+
+    .venv/bin/python bench/sampling.py                     # all instances, caps 600 s / 300 s
+    .venv/bin/python bench/sampling.py --only sa_fixture_22 example_small_20
+    .venv/bin/python bench/sampling.py --cap 120 --reference-cap 60 --no-reference
 
 Prints a table: instance, n, k, distinct profiles, our seconds, reference seconds, ratio and
-both minimum probabilities. Generated pools are drawn from the pairwise population shares of
-the paper's sf_e_110 instance (a chain of conditional draws gives correlated features) with a
-self-selection bias (some values answer less), and quotas around the population shares.
-The reference runs in a subprocess with a time limit (its free Gurobi licence is size-limited).
+both minimum probabilities, then where our time went (master LPs, pricing MILPs, swap search,
+stages). Every run (ours and the reference) happens in a fresh child process with a time cap;
+a run that hits its cap prints ``> cap`` instead of hanging. Times are wall-clock seconds of
+the selection call (reading files and building the instance excluded; for ours, grouping into
+types and the feasibility check included).
+
+Instances: the three shared data sets, and generated pools of n = 500, 1000, 2000 volunteers
+(k = n/10) built from the pairwise population shares of the paper's ``sf_e_110`` instance
+(``published-profiles/sf_e_110_intersections.csv``): each person's values are a chain of
+conditional draws (correlated features), people volunteer with a probability that depends on
+their values (self-selection bias: some groups answer less), and the quotas are ±15 % around the
+*population* shares, so under-represented groups must be selected more often — as in a real
+second stage. "realistic" pools use 5–7 categories with all their values (hundreds to about a
+thousand distinct profiles); "few-profile" pools keep two values in each of 5 categories.
+Generation is seeded, so every run benchmarks the same pools.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
-import multiprocessing as mp
+import json
+import os
+import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -25,37 +43,29 @@ sys.path.insert(0, str(ROOT))
 
 from sampling.formats import read_instance  # noqa: E402
 from sampling.model import Pool, Quota, Volunteer  # noqa: E402
-from sampling.stage2 import select_probabilities  # noqa: E402
 
-DATA = ROOT / "tests" / "data" / "sortition"  # unchanged copies of ../shared/data/sortition
+# unchanged copies of ../shared/data/sortition live in tests/data; override with an env var
+DATA = Path(os.environ.get("TINGET_SORTITION_DATA", ROOT / "tests" / "data" / "sortition"))
+HOUSEHOLD = ("primary_address1", "primary_zip")
 
 
-def shared_instances():
-    hh = ("primary_address1", "primary_zip")
-    yield (
-        "example_small_20",
-        read_instance(
-            DATA / "example_small_20/categories.csv", DATA / "example_small_20/respondents.csv"
-        ),
-        20,
-    )
-    yield (
-        "sa_fixture_22",
-        read_instance(
-            DATA / "sa_fixture_22/features.csv",
-            DATA / "sa_fixture_22/candidates.csv",
-            household_columns=hh,
-        ),
-        22,
-    )
-    yield (
-        "opendlp_docs_example_20",
-        read_instance(
-            DATA / "opendlp_docs_example_20/Categories_csv_example.csv",
-            DATA / "opendlp_docs_example_20/Respondents_csv_example.csv",
-        ),
-        20,
-    )
+@dataclass(frozen=True)
+class Case:
+    name: str
+    pool: Pool
+    quotas: list[Quota]
+    k: int
+
+
+def _shared(name: str) -> Case:
+    d = DATA / name
+    if name == "example_small_20":
+        inst = read_instance(d / "categories.csv", d / "respondents.csv")
+    elif name == "sa_fixture_22":
+        inst = read_instance(d / "features.csv", d / "candidates.csv", household_columns=HOUSEHOLD)
+    else:
+        inst = read_instance(d / "Categories_csv_example.csv", d / "Respondents_csv_example.csv")
+    return Case(name, inst.pool, list(inst.quotas), int(name.rsplit("_", 1)[1]))
 
 
 def _shares():
@@ -63,12 +73,8 @@ def _shares():
     values: dict[str, set[str]] = {}
     with open(DATA / "published-profiles/sf_e_110_intersections.csv", encoding="utf-8") as f:
         for row in csv.DictReader(f):
-            c1, v1, c2, v2 = (
-                row["category 1"],
-                row["feature 1"],
-                row["category 2"],
-                row["feature 2"],
-            )
+            c1, v1 = row["category 1"], row["feature 1"]
+            c2, v2 = row["category 2"], row["feature 2"]
             pair[(c1, v1, c2, v2)] = float(row["population share"])
             values.setdefault(c1, set()).add(v1)
             values.setdefault(c2, set()).add(v2)
@@ -76,16 +82,17 @@ def _shares():
 
 
 def generated(n: int, categories: int, seed: int, few_profiles: bool = False):
-    """A pool of n volunteers with correlated features, self-selection bias, and quotas."""
+    """A pool of n volunteers with correlated features and self-selection bias, and quotas
+    around the population shares; k = n // 10."""
     pair, values = _shares()
     cats = sorted(values)[:categories]
-    if few_profiles:
-        values = {c: values[c][:2] for c in cats}
+    values = {c: values[c][:2] if few_profiles else values[c] for c in cats}
     rng = np.random.default_rng(seed)
+    # how readily each group volunteers (0.4 .. 1.0)
     propensity = {c: {v: 0.4 + 0.6 * rng.random() for v in values[c]} for c in cats}
-    people = []
-    while len(people) < n:
-        prof = {}
+
+    def person() -> dict[str, str]:
+        prof: dict[str, str] = {}
         prev = None
         for c in cats:
             vals = values[c]
@@ -99,100 +106,169 @@ def generated(n: int, categories: int, seed: int, few_profiles: bool = False):
             v = vals[int(rng.choice(len(vals), p=w / w.sum()))]
             prof[c] = v
             prev = (c, v)
+        return prof
+
+    population = [person() for _ in range(10 * n)]
+    people: list[Volunteer] = []
+    while len(people) < n:
+        prof = person()
         if rng.random() < np.prod([propensity[c][prof[c]] for c in cats]) ** 0.5:
             people.append(Volunteer(f"g{len(people)}", prof))
-    pool = Pool(tuple(people))
     k = n // 10
     quotas = []
     for c in cats:
         for v in values[c]:
-            # quotas from the population (the unbiased chain), not from the biased pool
-            share = np.mean([p.features[c] == v for p in people])
-            target = (
-                k
-                * share
-                / propensity[c][v]
-                / np.mean(
-                    [
-                        propensity[c][x]
-                        * np.mean([p.features[c] == x for p in people])
-                        / propensity[c][x]
-                        for x in values[c]
-                    ]
-                )
-                if False
-                else k * share
-            )
-            quotas.append(
-                Quota(c, v, int(np.floor(0.85 * target)), int(np.ceil(1.15 * target)) + 1)
-            )
-    return pool, quotas, k
+            target = k * np.mean([p[c] == v for p in population])
+            quotas.append(Quota(c, v, int(np.floor(0.85 * target)), int(np.ceil(1.15 * target))))
+    return Pool(tuple(people)), quotas, k
 
 
-def _reference_worker(pool, quotas, k, queue):
-    sys.path.insert(0, str(ROOT))
+GENERATED = {
+    "few_profiles_500": (500, 5, 501, True),
+    "few_profiles_1000": (1000, 5, 1001, True),
+    "few_profiles_2000": (2000, 5, 2001, True),
+    "realistic_500": (500, 5, 500, False),
+    "realistic_1000": (1000, 6, 1000, False),
+    "realistic_2000": (2000, 7, 2000, False),
+}
+SHARED = ("example_small_20", "sa_fixture_22", "opendlp_docs_example_20")
+
+
+def case(name: str) -> Case:
+    if name in SHARED:
+        return _shared(name)
+    pool, quotas, k = generated(*GENERATED[name])
+    return Case(name, pool, quotas, k)
+
+
+def _ours(c: Case) -> dict:
+    from sampling.stage2 import select_probabilities
+
+    start, cpu = time.perf_counter(), time.process_time()
+    result = select_probabilities(c.pool, c.quotas, c.k, explain=False)
+    seconds = time.perf_counter() - start
+    s = result.report
+    return {
+        "seconds": seconds,
+        "cpu": time.process_time() - cpu,
+        "min": result.min_probability,
+        "profiles": s.distinct_profiles,
+        "types": s.types,
+        "stages": s.stages,
+        "detail": s.detail,
+    }
+
+
+def _reference(c: Case) -> dict:
+    import logging
+
+    logging.disable(logging.INFO)
     from tests.sampling.reference import reference_leximin
 
+    probs, seconds = reference_leximin(c.pool, c.quotas, c.k)
+    return {"seconds": seconds, "min": min(probs.values())}
+
+
+def _worker(which: str, name: str) -> None:
+    c = case(name)
     try:
-        probs, seconds = reference_leximin(pool, quotas, k)
-        queue.put((seconds, min(probs.values()), None))
-    except Exception as exc:  # noqa: BLE001
-        queue.put((None, None, f"{type(exc).__name__}: {str(exc)[:60]}"))
+        out = _ours(c) if which == "ours" else _reference(c)
+    except Exception as exc:  # noqa: BLE001 - reported in the table, never a traceback
+        out = {"error": f"{type(exc).__name__}: {str(exc)[:80]}"}
+    print("RESULT " + json.dumps(out), flush=True)
 
 
-def run_reference(pool, quotas, k, timeout):
-    queue = mp.Queue()
-    proc = mp.Process(target=_reference_worker, args=(pool, quotas, k, queue))
-    proc.start()
-    proc.join(timeout)
-    if proc.is_alive():
-        proc.terminate()
-        proc.join()
-        return None, None, f"timeout {timeout:.0f}s"
-    return queue.get() if not queue.empty() else (None, None, "crashed")
+def run_capped(which: str, name: str, cap: float) -> dict:
+    """Run one side in a fresh interpreter; ``{"capped": True}`` when it exceeds ``cap``."""
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", which, name]
+    try:
+        out = subprocess.run(
+            cmd, capture_output=True, text=True, timeout=cap, cwd=ROOT, env=os.environ.copy()
+        )
+    except subprocess.TimeoutExpired:
+        return {"capped": True}
+    for line in reversed(out.stdout.splitlines()):
+        if line.startswith("RESULT "):
+            return json.loads(line[len("RESULT ") :])
+    return {"error": (out.stderr.strip().splitlines() or ["crashed"])[-1][:80]}
+
+
+def _fmt_s(r: dict, cap: float) -> str:
+    if r.get("capped"):
+        return f"> {cap:.0f}"
+    return f"{r['seconds']:.2f}" if "seconds" in r else "-"
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--only", nargs="*", default=None)
-    parser.add_argument("--reference-timeout", type=float, default=600)
-    parser.add_argument("--no-reference", action="store_true")
-    args = parser.parse_args()
-    cases = list(shared_instances())
-    for n, cats in ((500, 5), (1000, 6), (2000, 7)):
-        pool, quotas, k = generated(n, cats, seed=n)
-        cases.append(
-            (f"generated_{n}_{cats}cat", type("I", (), {"pool": pool, "quotas": quotas}), k)
-        )
-    pool, quotas, k = generated(2000, 4, seed=7, few_profiles=True)
-    cases.append(
-        ("generated_2000_few_profiles", type("I", (), {"pool": pool, "quotas": quotas}), k)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--only", nargs="*", default=None, help="instance names")
+    parser.add_argument("--cap", type=float, default=600, help="seconds allowed for ours")
+    parser.add_argument(
+        "--reference-cap", type=float, default=300, help="seconds for the reference"
     )
+    parser.add_argument("--no-reference", action="store_true")
+    parser.add_argument("--reference-up-to", type=int, default=2000, help="largest n to try it on")
+    parser.add_argument("--worker", nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        _worker(*args.worker)
+        return
+    names = [n for n in (*SHARED, *GENERATED) if not args.only or n in args.only]
     header = (
-        f"{'instance':30} {'n':>5} {'k':>4} {'profiles':>8} {'ours s':>8} {'ref s':>9} "
-        f"{'ratio':>7} {'our min':>9} {'ref min':>9}"
+        f"| {'instance':23} | {'n':>5} | {'k':>4} | {'profiles':>8} | {'ours s':>8} | "
+        f"{'ref s':>8} | {'ratio':>6} | {'our min':>9} | {'ref min':>9} | notes"
     )
     print(header)
-    print("-" * len(header), flush=True)
-    for name, inst, k in cases:
-        if args.only and name not in args.only:
-            continue
-        start = time.perf_counter()
-        result = select_probabilities(inst.pool, inst.quotas, k, explain=False)
-        ours = time.perf_counter() - start
-        if args.no_reference:
-            ref_s, ref_min, note = None, None, "skipped"
+    print("|" + "|".join("-" * len(p) for p in header.split("|")[1:]), flush=True)
+    details = []
+    for name in names:
+        c = case(name)
+        ours = run_capped("ours", name, args.cap)
+        notes = []
+        if args.no_reference or len(c.pool) > args.reference_up_to:
+            ref: dict = {"error": "not run"}
         else:
-            ref_s, ref_min, note = run_reference(inst.pool, inst.quotas, k, args.reference_timeout)
-        ratio = f"{ref_s / ours:7.1f}" if ref_s else "      -"
-        ref_txt = f"{ref_s:9.2f}" if ref_s else f"{'-':>9}"
-        ref_min_txt = f"{ref_min:9.4f}" if ref_min is not None else f"{'-':>9}"
+            ref = run_capped("reference", name, args.reference_cap)
+        if "error" in ours:
+            notes.append(f"ours: {ours['error']}")
+        if ref.get("capped"):
+            notes.append(f"reference stopped at its {args.reference_cap:.0f} s cap")
+        elif "error" in ref:
+            notes.append(f"reference: {ref['error']}")
+        ratio = (
+            f"{ref['seconds'] / ours['seconds']:.1f}x"
+            if "seconds" in ours and "seconds" in ref
+            else "-"
+        )
+        profiles = ours.get(
+            "profiles", len({tuple(sorted(v.features.items())) for v in c.pool.volunteers})
+        )
+        our_min = f"{ours['min']:.6f}" if "min" in ours else "-"
+        ref_min = f"{ref['min']:.6f}" if "min" in ref else "-"
         print(
-            f"{name:30} {len(inst.pool):5d} {k:4d} {result.report.distinct_profiles:8d} "
-            f"{ours:8.2f} {ref_txt} {ratio} {result.min_probability:9.4f} {ref_min_txt}"
-            + (f"  ({note})" if note else ""),
+            f"| {name:23} | {len(c.pool):5d} | {c.k:4d} | {profiles:8d} | "
+            f"{_fmt_s(ours, args.cap):>8} | {_fmt_s(ref, args.reference_cap):>8} | {ratio:>6} | "
+            f"{our_min:>9} | {ref_min:>9} | {'; '.join(notes)}",
             flush=True,
         )
+        if "detail" in ours:
+            details.append((name, ours))
+    if details:
+        print(
+            "\nWhere our time went (wall seconds unless cpu; LP = master, relaxation and final "
+            "LPs, MILP = exact pricing; the machine is shared, so cpu is the steadier figure):"
+        )
+        for name, ours in details:
+            d = ours["detail"]
+            print(
+                f"  {name:23} cpu {ours['cpu']:7.2f}  types {ours['types']:5d}  "
+                f"stages {ours['stages']:3d}  "
+                f"LP {d['master_calls']:4d} / {d['master_seconds']:7.2f}  "
+                f"MILP {d['milp_calls']:4d} / {d['milp_seconds']:6.2f}  "
+                f"swap search {d['heuristic_columns']:6d} columns / {d['heuristic_seconds']:6.2f}  "
+                f"start {d['initial_seconds']:5.2f}  relaxation {d['relaxation_seconds']:5.2f}  "
+                f"warm start {d['warm_start_seconds']:6.2f}  fallback {d['fallback']}"
+            )
 
 
 if __name__ == "__main__":

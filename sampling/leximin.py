@@ -6,21 +6,41 @@ Master LP (over the panels generated so far, ``a[P, t]`` = share of type ``t`` o
                  sum_P lambda_P a[P, t] >= p_t  (fixed types)
                  sum_P lambda_P = 1, lambda >= 0
 
-Its duals ``y`` price new panels: the MILP ``max_x sum_t y_t x_t / size_t`` over feasible panels
-gives a panel with positive reduced cost when its value exceeds the dual of the convexity row.
-When no such panel exists the stage is optimal; every unfixed type with ``y_t > 0`` is tight in
-every optimal solution (complementary slackness), so it is fixed at the stage value and the next
-stage maximises the minimum over the remaining types. The LEXIMIN marginals are unique, so
-interchangeable volunteers (one type) get equal probability. A final LP over all generated
-panels recomputes the distribution with the tightest achievable shortfall.
+Its duals ``y`` price new panels: a panel improves the master when ``sum_t y_t a[P, t]``
+exceeds the dual ``mu`` of the convexity row. Each round solves the master, then the exact
+pricing MILP; if the MILP finds no improving panel the master is optimal. Otherwise the round
+adds the MILP's panel and, cheaply, many more improving panels: earlier columns that price
+positively again and a swap local search from the panels the master uses. Only the MILP decides
+optimality, so the heuristic never costs exactness.
+
+LEXIMIN is computed in two steps:
+
+1. ``relaxation_leximin``: the LEXIMIN over *fractional* panels (the LP relaxation of the
+   panel polytope), stage by stage on T variables — no columns, milliseconds. It is
+   lexicographically at least the true LEXIMIN.
+2. ``_decompose``: one column generation looking for a distribution over real panels that
+   reaches it (``max -eps`` with ``pi_t >= target_t - eps``), warm-started with panels from a
+   Frank-Wolfe walk toward the target (swap search, no LP), so often a few LPs suffice. Reached (eps <= 1e-9) means the
+   target *is* the LEXIMIN, so all stages of the classic algorithm are replaced by one.
+
+Only when integrality makes the target unreachable does the classic algorithm run (with the
+columns found so far): stage by stage, and when a stage is optimal, every unfixed type with
+``y_t > 0`` is tight in every optimal solution (complementary slackness), so it is fixed at the
+stage value. The LEXIMIN marginals are unique, so interchangeable volunteers (one type) get
+equal probability. A final LP over the generated panels recomputes the distribution with the
+tightest achievable shortfall.
+
+See docs/adr/0003-leximin-on-highs.md for why it is organised this way.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
+from scipy import sparse
 from scipy.optimize import linprog
 
 from sampling.errors import SolverError
@@ -28,9 +48,43 @@ from sampling.panels import PanelModel, TypeModel
 
 Progress = Callable[[str, float], None]
 
+# A column improves the master when its reduced value exceeds mu by more than this; the stage is
+# optimal when the exact MILP finds no such column. Probabilities end up exact to ~1e-10.
 PRICING_TOL = 1e-9
 FIX_TOL = 1e-9
-EXTRA_COLUMNS = 10
+# The LP-relaxation LEXIMIN counts as reached when every type is within this of its level.
+DECOMPOSE_TOL = 1e-9
+# Swap local search: removal/addition candidates per start panel, swaps per start, starts.
+SWAP_CANDIDATES = 48
+SWAP_STEPS = 16
+MAX_STARTS = 40
+# ... or one start per this many free types, if that is more (bigger pools need more columns
+# per round: every master LP is solved from scratch, so rounds are what costs)
+START_SHARE = 3
+# Frank-Wolfe warm start of the decomposition: rounds per type, swaps per round.
+FW_ROUNDS = 2
+FW_STEPS = 16
+
+
+@dataclass
+class SolveStats:
+    """Where the time went, for the benchmark and the ADR."""
+
+    master_calls: int = 0
+    master_seconds: float = 0.0
+    milp_calls: int = 0
+    milp_seconds: float = 0.0
+    heuristic_seconds: float = 0.0
+    heuristic_columns: int = 0
+    initial_seconds: float = 0.0
+    relaxation_seconds: float = 0.0
+    warm_start_seconds: float = 0.0
+    fallback: bool = False
+    milp_columns: int = 0
+    stage_values: list[float] = field(default_factory=list)
+
+    def summary(self) -> dict[str, float]:
+        return {k: v for k, v in self.__dict__.items() if not isinstance(v, list)}
 
 
 @dataclass
@@ -43,100 +97,336 @@ class TypeDistribution:
     never: np.ndarray  # (T,) bool: type in no feasible panel
     stages: int
     milp_calls: int
+    stats: SolveStats | None = None
 
 
 class _Columns:
-    """The generated panels, deduplicated, as shares per type."""
+    """The generated panels, deduplicated; kept as count rows and as a sparse share matrix."""
 
     def __init__(self, types: TypeModel) -> None:
         self.sizes = types.sizes
+        self.n_types = types.n_types
         self.counts: list[np.ndarray] = []
         self.seen: set[bytes] = set()
+        self._indices: list[np.ndarray] = []
+        self._data: list[np.ndarray] = []
+        self._cache: tuple[int, sparse.csr_array, np.ndarray] | None = None
+
+    def __len__(self) -> int:
+        return len(self.counts)
 
     def add(self, x: np.ndarray) -> bool:
-        key = x.astype(np.int64).tobytes()
+        x = np.asarray(x, dtype=np.int64)
+        key = x.tobytes()
         if key in self.seen:
             return False
         self.seen.add(key)
-        self.counts.append(x.astype(np.int64))
+        self.counts.append(x)
+        nz = np.flatnonzero(x)
+        self._indices.append(nz)
+        self._data.append(x[nz] / self.sizes[nz])
         return True
 
-    def shares(self) -> np.ndarray:
-        return np.array(self.counts, dtype=float) / self.sizes
+    def matrices(self) -> tuple[sparse.csr_array, np.ndarray]:
+        """(columns x types share matrix, columns x types count matrix), cached."""
+        if self._cache is None or self._cache[0] != len(self.counts):
+            lengths = [len(i) for i in self._indices]
+            indptr = np.concatenate([[0], np.cumsum(lengths)])
+            shares = sparse.csr_array(
+                (np.concatenate(self._data), np.concatenate(self._indices), indptr),
+                shape=(len(self.counts), self.n_types),
+            )
+            self._cache = (len(self.counts), shares, np.array(self.counts))
+        return self._cache[1], self._cache[2]
 
 
 def _solve_master(
-    shares: np.ndarray, active: np.ndarray, fixed: dict[int, float]
+    shares: sparse.csr_array,
+    free: np.ndarray,
+    fixed_idx: np.ndarray,
+    fixed_p: np.ndarray,
+    stats: SolveStats,
+    base: np.ndarray | None = None,
 ) -> tuple[float, np.ndarray, np.ndarray, float]:
-    """Solve the master LP; returns (z, lambda, y over types, mu)."""
-    n_cols, n_types = shares.shape
-    act = np.flatnonzero(active)
-    fix_idx = np.array(sorted(fixed), dtype=np.int64)
-    rows = []
-    rhs = []
-    # unfixed active: z - a.lambda <= 0
-    for t in act:
-        rows.append(np.concatenate([-shares[:, t], [1.0]]))
-        rhs.append(0.0)
-    for t in fix_idx:
-        rows.append(np.concatenate([-shares[:, t], [0.0]]))
-        rhs.append(-fixed[int(t)])
-    a_ub = np.array(rows)
-    a_eq = np.concatenate([np.ones(n_cols), [0.0]])[None, :]
+    """Solve the master LP (free rows ``pi_t >= base_t + z``, ``base`` 0 unless given);
+    returns (z, lambda, y over types, mu)."""
+    start = time.perf_counter()
+    at = shares.T.tocsr()
+    n_types, n_cols = at.shape
+    a_ub = sparse.vstack(
+        [
+            sparse.hstack([-at[free], sparse.csr_array(np.ones((len(free), 1)))]),
+            sparse.hstack([-at[fixed_idx], sparse.csr_array((len(fixed_idx), 1))]),
+        ],
+        format="csc",
+    )
+    rhs = np.concatenate([np.zeros(len(free)) if base is None else -base, -fixed_p])
+    a_eq = sparse.csr_array(np.concatenate([np.ones(n_cols), [0.0]])[None, :])
     cost = np.zeros(n_cols + 1)
     cost[-1] = -1.0
-    bounds = [(0, None)] * n_cols + [(None, None)]
     res = linprog(
         cost,
         A_ub=a_ub,
-        b_ub=np.array(rhs),
+        b_ub=rhs,
         A_eq=a_eq,
         b_eq=[1.0],
-        bounds=bounds,
+        bounds=[(0, None)] * n_cols + [(None, None)],
         method="highs-ds",
         options={"presolve": False},
     )
+    stats.master_calls += 1
+    stats.master_seconds += time.perf_counter() - start
     if res.status != 0:
         raise SolverError(
             f"The master LP failed: {res.message}", code="solver.lp_failed", status=res.status
         )
     y = np.zeros(n_types)
-    duals = -res.ineqlin.marginals
-    y[np.concatenate([act, fix_idx]).astype(np.int64)] = np.maximum(duals, 0.0)
+    y[np.concatenate([free, fixed_idx])] = np.maximum(-res.ineqlin.marginals, 0.0)
     mu = -float(res.eqlin.marginals[0])
     return float(res.x[-1]), res.x[:-1], y, mu
 
 
-def _initial_panels(model: PanelModel, cols: _Columns, rounds: int) -> np.ndarray:
-    """Multiplicative weights for a spread of panels, then cover every type once if possible.
+class _SwapSearch:
+    """Cheap pricing: improve a feasible panel by swapping one member type for another.
 
-    Returns the mask of types that are in no feasible panel.
+    A swap keeps the panel size; it keeps the quotas when, in every category, either both types
+    hold the same value or the removed value stays above its minimum and the added value below
+    its maximum. Households allow at most one member on the panel.
+    """
+
+    def __init__(self, types: TypeModel) -> None:
+        q = types.quota_matrix
+        n_quotas = q.shape[0]
+        self.q = q
+        self.lo = np.array([qq.min for qq in types.quotas] + [-1], dtype=np.int64)
+        self.hi = np.array([qq.max for qq in types.quotas] + [types.panel_size + 1])
+        self.sizes = types.sizes.astype(np.int64)
+        cat_of = [types.categories.index(qq.category) for qq in types.quotas]
+        # value_row[c, t]: the quota row of t's value in category c (n_quotas = unconstrained)
+        self.value_row = np.full((len(types.categories), types.n_types), n_quotas)
+        for r, c in enumerate(cat_of):
+            self.value_row[c, q[r] > 0] = r
+        self.household_of = np.full(types.n_types, -1)
+        for h, ts in enumerate(types.households):
+            self.household_of[list(ts)] = h
+        self.n_households = len(types.households)
+
+    def improve(self, x: np.ndarray, w: np.ndarray, steps: int) -> np.ndarray | None:
+        """Up to ``steps`` best swaps for ``w``; the improved panel, or ``None`` if none helps."""
+        x = x.copy()
+        counts = np.append(self.q @ x, 0).astype(np.int64)
+        busy = np.zeros(self.n_households + 1, dtype=np.int64)
+        hh = self.household_of
+        if self.n_households:
+            np.add.at(busy, hh[x > 0], 1)
+        improved = False
+        for _ in range(steps):
+            inside = np.flatnonzero(x > 0)
+            outs = inside[np.argsort(w[inside], kind="stable")[:SWAP_CANDIDATES]]
+            room = np.flatnonzero(x < self.sizes)
+            ins = room[np.argsort(-w[room], kind="stable")[:SWAP_CANDIDATES]]
+            gain = w[ins][None, :] - w[outs][:, None]
+            if gain.max(initial=0.0) <= 1e-15:
+                break
+            can_dec = counts - 1 >= self.lo
+            can_inc = counts + 1 <= self.hi
+            ra = self.value_row[:, outs][:, :, None]
+            rb = self.value_row[:, ins][:, None, :]
+            ok = np.all((ra == rb) | (can_dec[ra] & can_inc[rb]), axis=0)
+            ok &= outs[:, None] != ins[None, :]
+            if self.n_households:
+                hb = hh[ins][None, :]
+                ok &= (hb < 0) | (busy[hb] == 0) | (hb == hh[outs][:, None])
+            gain = np.where(ok, gain, -np.inf)
+            i, j = np.unravel_index(int(np.argmax(gain)), gain.shape)
+            if gain[i, j] <= 1e-15:
+                break
+            a, b = outs[i], ins[j]
+            x[a] -= 1
+            x[b] += 1
+            counts[self.value_row[:, a]] -= 1
+            counts[self.value_row[:, b]] += 1
+            counts[-1] = 0
+            if self.n_households:
+                if hh[a] >= 0 and x[a] == 0:
+                    busy[hh[a]] -= 1
+                if hh[b] >= 0:
+                    busy[hh[b]] += 1
+            improved = True
+        return x if improved else None
+
+
+def _heuristic_columns(
+    swaps: _SwapSearch,
+    counts: np.ndarray,
+    lam: np.ndarray,
+    w: np.ndarray,
+    threshold: float,
+    cols: _Columns,
+    limit: int = MAX_STARTS,
+) -> int:
+    """Add improving panels found by local search from the panels the master uses most."""
+    basic = np.flatnonzero(lam > 1e-12)
+    order = basic[np.argsort(-lam[basic], kind="stable")][:limit]
+    added = 0
+    for c in order:
+        x = swaps.improve(counts[c], w, SWAP_STEPS)
+        if x is not None and float(w @ x) > threshold and cols.add(x):
+            added += 1
+    return added
+
+
+def _initial_panels(model: PanelModel, cols: _Columns, swaps: _SwapSearch) -> np.ndarray:
+    """Panels covering every type that is in some feasible panel; returns the 'never' mask.
+
+    Local search covers most types cheaply; each MILP then covers as many of the rest as it
+    can, and when the MILP covers none of them, none of them is in any feasible panel.
     """
     types = model.types
-    weights = np.ones(types.n_types)
-    for _ in range(rounds):
-        x = model.solve(weights / types.sizes)
-        if x is None:
+    first = model.solve(np.ones(types.n_types) / types.sizes)
+    if first is None:
+        return np.ones(types.n_types, dtype=bool)
+    cols.add(first)
+    covered = first > 0
+    rng = np.random.default_rng(0)
+    x = first
+    while not covered.all():
+        # swap as many uncovered types as the quotas allow into the last panel
+        w = np.where(covered, 0.0, 1.0) + 1e-3 * rng.random(types.n_types)
+        x = swaps.improve(x, w, types.panel_size)
+        if x is None or not cols.add(x) or not (x[~covered] > 0).any():
+            break
+        covered |= x > 0
+    while not covered.all():
+        x = model.solve(np.where(covered, 0.0, 1.0))
+        if x is None or not (x[~covered] > 0).any():
             break
         cols.add(x)
-        weights = np.where(x > 0, weights * (1.0 - 0.2 * x / types.sizes), weights)
-        weights /= weights.sum() / types.n_types
-    covered = np.zeros(types.n_types, dtype=bool)
-    for c in cols.counts:
-        covered |= c > 0
-    never = np.zeros(types.n_types, dtype=bool)
-    for t in range(types.n_types):
-        if covered[t]:
-            continue
-        obj = np.full(types.n_types, 1e-3) / types.sizes
-        obj[t] = 1.0
-        x = model.solve(obj)
-        if x is None or x[t] == 0:
-            never[t] = True
-            continue
-        cols.add(x)
         covered |= x > 0
-    return never
+    return ~covered
+
+
+def relaxation_leximin(
+    types: TypeModel, never: np.ndarray, stats: SolveStats
+) -> tuple[np.ndarray, int]:
+    """LEXIMIN of the type probabilities over the LP relaxation of the panel polytope.
+
+    Fractional panels (``lo <= Q m <= hi``, ``sum m = k``, ``0 <= m <= size``, at most one per
+    household) contain every distribution over real panels, so this vector is lexicographically
+    at least the true LEXIMIN; when real panels reach it, it *is* the LEXIMIN. The stages are LPs
+    on T variables with no columns, so this costs little. Returns (probabilities, stages).
+    """
+    start = time.perf_counter()
+    n, sizes = types.n_types, types.sizes
+    q = sparse.csr_array(types.quota_matrix)
+    lo = np.array([qq.min for qq in types.quotas], dtype=float)
+    hi = np.array([qq.max for qq in types.quotas], dtype=float)
+    rows = [q]
+    row_lo, row_hi = [lo], [hi]
+    if types.households:
+        h = sparse.lil_array((len(types.households), n))
+        for r, ts in enumerate(types.households):
+            h[r, list(ts)] = 1.0
+        rows.append(h.tocsr())
+        row_lo.append(np.full(len(types.households), -np.inf))
+        row_hi.append(np.ones(len(types.households)))
+    polytope = sparse.vstack(rows, format="csr")
+    p_lo, p_hi = np.concatenate(row_lo), np.concatenate(row_hi)
+    finite_lo = np.isfinite(p_lo)
+    fixed = np.full(n, np.nan)
+    fixed[never] = 0.0
+    stages = 0
+    while np.isnan(fixed).any():
+        stages += 1
+        free = np.flatnonzero(np.isnan(fixed))
+        pick = sparse.csr_array(
+            (np.full(len(free), -1.0), (np.arange(len(free)), free)), shape=(len(free), n)
+        )
+        zero = sparse.csr_array((polytope.shape[0], 1))
+        a_ub = sparse.vstack(
+            [
+                sparse.hstack([pick, sparse.csr_array(sizes[free][:, None])]),
+                sparse.hstack([polytope, zero]),
+                sparse.hstack([-polytope[finite_lo], zero[finite_lo]]),
+            ],
+            format="csc",
+        )
+        b_ub = np.concatenate([np.zeros(len(free)), p_hi, -p_lo[finite_lo]])
+        lower = np.where(np.isnan(fixed), 0.0, np.nan_to_num(fixed) * sizes)
+        upper = np.where(never, 0.0, sizes)
+        cost = np.zeros(n + 1)
+        cost[-1] = -1.0
+        res = linprog(
+            cost,
+            A_ub=a_ub,
+            b_ub=b_ub,
+            A_eq=sparse.csr_array(np.append(np.ones(n), 0.0)[None, :]),
+            b_eq=[types.panel_size],
+            bounds=np.column_stack([np.append(lower, -np.inf), np.append(upper, np.inf)]),
+            method="highs-ds",
+        )
+        stats.master_calls += 1
+        if res.status != 0:
+            raise SolverError(f"The relaxation LP failed: {res.message}", code="solver.lp_failed")
+        z = float(res.x[-1])
+        y = -res.ineqlin.marginals[: len(free)]
+        to_fix = free[y > FIX_TOL]
+        if to_fix.size == 0:
+            to_fix = free[[int(np.argmax(y))]]
+        fixed[to_fix] = z
+    stats.relaxation_seconds += time.perf_counter() - start
+    return fixed, stages
+
+
+def _frank_wolfe_columns(swaps: _SwapSearch, cols: _Columns, target: np.ndarray, rounds: int):
+    """Spread columns toward ``target`` before any LP (Frank-Wolfe on the squared shortfall).
+
+    Each round moves the running average a step toward the panel that best covers the types
+    still short of their target (swap search from the previous panel), so the panels found
+    together nearly average to the target and the decomposition LP needs few rounds.
+    """
+    _, counts = cols.matrices()
+    x = counts[-1]
+    avg = counts.mean(axis=0) / swaps.sizes
+    for i in range(rounds):
+        better = swaps.improve(x, target - avg, FW_STEPS)
+        if better is not None:
+            x = better
+            cols.add(x)
+        avg += (x / swaps.sizes - avg) / (i + 2)
+
+
+def _decompose(
+    model: PanelModel,
+    swaps: _SwapSearch,
+    cols: _Columns,
+    never: np.ndarray,
+    target: np.ndarray,
+    stats: SolveStats,
+) -> tuple[bool, list[int]]:
+    """Look for a distribution over real panels reaching ``target`` (shortfall <= tolerance).
+
+    One column generation (maximise -eps with pi_t >= target_t - eps) replaces all the LEXIMIN
+    stages when it succeeds; it stops as soon as the shortfall is within tolerance, or when the
+    pricing MILP proves that no distribution reaches the target. Returns (reached, columns used).
+    """
+    active = ~never
+    fixed = {int(t): 0.0 for t in np.flatnonzero(never)}
+    start = time.perf_counter()
+    _frank_wolfe_columns(swaps, cols, target, int(FW_ROUNDS * model.types.n_types))
+    stats.warm_start_seconds += time.perf_counter() - start
+    z, _, sub, lam = _converge_stage(
+        model,
+        swaps,
+        cols,
+        active,
+        fixed,
+        stats,
+        list(range(len(cols))),
+        base=target[active],
+        stop_at=-DECOMPOSE_TOL,
+    )
+    return z >= -DECOMPOSE_TOL, sub.tolist()
 
 
 def column_generation(
@@ -144,23 +434,44 @@ def column_generation(
     *,
     leximin: bool = True,
     progress: Progress | None = None,
-    mw_rounds: int | None = None,
 ) -> TypeDistribution:
     """Compute the LEXIMIN (or MAXIMIN) distribution over panels for ``types``."""
     model = PanelModel(types)
     cols = _Columns(types)
+    swaps = _SwapSearch(types)
+    stats = SolveStats()
     n_types = types.n_types
-    rounds = min(n_types, 40) if mw_rounds is None else mw_rounds
-    never = _initial_panels(model, cols, rounds)
+    start = time.perf_counter()
+    never = _initial_panels(model, cols, swaps)
+    stats.initial_seconds = time.perf_counter() - start
     if not cols.counts:
         raise SolverError("No feasible panel exists.", code="quota.infeasible")
     fixed: dict[int, float] = {int(t): 0.0 for t in np.flatnonzero(never)}
     stages = 0
+    use = list(range(len(cols)))
+    if leximin:
+        target, stages = relaxation_leximin(types, never, stats)
+        reached, use = _decompose(model, swaps, cols, never, target, stats)
+        if progress is not None:
+            progress(
+                f"LP-relaxation LEXIMIN ({stages} levels) "
+                + ("reached by panels" if reached else "not reachable; exact stages follow"),
+                1.0 if reached else 0.0,
+            )
+        if reached:
+            fixed = {t: float(target[t]) for t in range(n_types)}
+        else:
+            stats.fallback = True
+            stages = 0
     while len(fixed) < n_types:
         stages += 1
         active = np.ones(n_types, dtype=bool)
         active[list(fixed)] = False
-        z, y, mu = _converge_stage(model, cols, active, fixed)
+        z, y, sub, lam = _converge_stage(model, swaps, cols, active, fixed, stats, use)
+        # the next master starts from this stage's support, plus every other column while
+        # the pool is small (LP time grows with the columns, rounds grow without them)
+        use = sub[lam > 1e-12].tolist() if len(cols) > 3 * n_types else list(range(len(cols)))
+        stats.stage_values.append(z)
         to_fix = [int(t) for t in np.flatnonzero(active) if y[t] > FIX_TOL]
         if not to_fix:
             to_fix = [int(np.flatnonzero(active)[np.argmax(y[active])])]
@@ -175,81 +486,87 @@ def column_generation(
             for t in np.flatnonzero(active):
                 fixed.setdefault(int(t), z)
             break
-    weights = _final_distribution(cols.shares(), fixed)
-    panels = np.array(cols.counts)
+    shares, counts = cols.matrices()
+    # the last stage's support already meets every fixed level; re-solve it for the tightest
+    # shortfall (together with all columns when the pool is small)
+    sub = np.array(use if len(cols) > 4 * n_types else range(len(cols)), dtype=np.int64)
+    weights = _final_distribution(shares[sub], fixed, stats)
     keep = weights > 1e-12
-    panels, weights = panels[keep], weights[keep] / weights[keep].sum()
+    panels, weights = counts[sub][keep], weights[keep] / weights[keep].sum()
     marginals = weights @ (panels / types.sizes)
-    return TypeDistribution(panels, weights, marginals, never, stages, model.calls)
+    stats.milp_calls = model.calls
+    return TypeDistribution(panels, weights, marginals, never, stages, model.calls, stats)
 
 
 def _converge_stage(
-    model: PanelModel, cols: _Columns, active: np.ndarray, fixed: dict[int, float]
-) -> tuple[float, np.ndarray, float]:
+    model: PanelModel,
+    swaps: _SwapSearch,
+    cols: _Columns,
+    active: np.ndarray,
+    fixed: dict[int, float],
+    stats: SolveStats,
+    use: list[int],
+    base: np.ndarray | None = None,
+    stop_at: float = np.inf,
+) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
+    """Column generation for one stage; returns (z, y, columns used, their weights).
+
+    The master only sees the columns in ``use`` (at the start: the support of the previous
+    stage), which keeps its LPs small; other generated columns come back into it as soon as
+    they price positively, before any new column is searched for.
+    """
     sizes = model.types.sizes
-    swaps = _SwapNeighbourhood(model)
+    free = np.flatnonzero(active)
+    fixed_idx = np.array(sorted(fixed), dtype=np.int64)
+    fixed_p = np.array([fixed[int(t)] for t in fixed_idx])
+    use = list(use)
     for _ in range(100000):
-        z, _lam, y, mu = _solve_master(cols.shares(), active, fixed)
+        shares, counts = cols.matrices()
+        sub = np.array(use, dtype=np.int64)
+        z, lam, y, mu = _solve_master(shares[sub], free, fixed_idx, fixed_p, stats, base)
+        if z >= stop_at:
+            return z, y, sub, lam
         w = y / sizes
+        threshold = mu + PRICING_TOL
+        start = time.perf_counter()
         x = model.solve(w)
-        value = float(w @ x)
-        if value <= mu + PRICING_TOL or not cols.add(x):
-            return z, y, mu
-        for extra in swaps.improving(x, w, mu + PRICING_TOL, EXTRA_COLUMNS):
-            cols.add(extra)
+        stats.milp_seconds += time.perf_counter() - start
+        if float(w @ x) <= threshold:
+            return z, y, sub, lam
+        values = counts @ w
+        values[sub] = -np.inf
+        back = np.flatnonzero(values > threshold)
+        use.extend(back[np.argsort(-values[back])][: max(50, len(free))].tolist())
+        first_new = len(cols)
+        if cols.add(x):
+            stats.milp_columns += 1
+        start = time.perf_counter()
+        better = swaps.improve(x, w, SWAP_STEPS)
+        if better is not None:
+            cols.add(better)
+        lam_full = np.zeros(len(counts))
+        lam_full[sub] = lam
+        stats.heuristic_columns += _heuristic_columns(
+            swaps, counts, lam_full, w, threshold, cols, max(MAX_STARTS, len(free) // START_SHARE)
+        )
+        stats.heuristic_seconds += time.perf_counter() - start
+        use.extend(range(first_new, len(cols)))
     raise SolverError("Column generation did not converge.", code="solver.no_convergence")
 
 
-class _SwapNeighbourhood:
-    """Cheap extra columns: feasible panels one swap away from a priced panel."""
-
-    def __init__(self, model: PanelModel) -> None:
-        types = model.types
-        self.q = types.quota_matrix
-        self.lo = np.array([q.min for q in types.quotas], dtype=float)
-        self.hi = np.array([q.max for q in types.quotas], dtype=float)
-        self.sizes = types.sizes
-        self.household_of = np.full(types.n_types, -1)
-        for h, ts in enumerate(types.households):
-            self.household_of[list(ts)] = h
-
-    def improving(self, x: np.ndarray, w: np.ndarray, threshold: float, limit: int) -> list:
-        counts = self.q @ x
-        base = float(w @ x)
-        can_add = x < self.sizes
-        hh = self.household_of
-        if hh.max() >= 0:
-            busy = set(hh[(x > 0) & (hh >= 0)].tolist())
-        found = []
-        for a in np.flatnonzero(x > 0):
-            new = counts[:, None] - self.q[:, [a]] + self.q
-            ok = np.all((new >= self.lo[:, None]) & (new <= self.hi[:, None]), axis=0) & can_add
-            ok[a] = False
-            if hh.max() >= 0:
-                blocked = np.array([h >= 0 and h in busy and h != hh[a] for h in hh])
-                ok &= ~blocked
-            values = base - w[a] + w
-            for b in np.flatnonzero(ok & (values > threshold)):
-                found.append((values[b], int(a), int(b)))
-        found.sort(key=lambda f: (-f[0], f[1], f[2]))
-        out = []
-        for _, a, b in found[:limit]:
-            x2 = x.copy()
-            x2[a] -= 1
-            x2[b] += 1
-            out.append(x2)
-        return out
-
-
-def _final_distribution(shares: np.ndarray, fixed: dict[int, float]) -> np.ndarray:
+def _final_distribution(
+    shares: sparse.csr_array, fixed: dict[int, float], stats: SolveStats
+) -> np.ndarray:
     """min eps s.t. each type reaches its fixed probability minus eps; returns lambda."""
-    n_cols, n_types = shares.shape
+    start = time.perf_counter()
+    at = shares.T.tocsr()
+    n_cols = at.shape[1]
     idx = np.array(sorted(fixed), dtype=np.int64)
     p = np.array([fixed[int(t)] for t in idx])
-    a_ub = np.hstack([-shares[:, idx].T, -np.ones((len(idx), 1))])
+    a_ub = sparse.hstack([-at[idx], sparse.csr_array(-np.ones((len(idx), 1)))], format="csc")
     cost = np.zeros(n_cols + 1)
     cost[-1] = 1.0
-    a_eq = np.concatenate([np.ones(n_cols), [0.0]])[None, :]
+    a_eq = sparse.csr_array(np.concatenate([np.ones(n_cols), [0.0]])[None, :])
     res = linprog(
         cost,
         A_ub=a_ub,
@@ -260,6 +577,8 @@ def _final_distribution(shares: np.ndarray, fixed: dict[int, float]) -> np.ndarr
         method="highs-ds",
         options={"presolve": False},
     )
+    stats.master_calls += 1
+    stats.master_seconds += time.perf_counter() - start
     if res.status != 0:
         raise SolverError(
             f"The final LP failed: {res.message}", code="solver.lp_failed", status=res.status

@@ -81,7 +81,9 @@ def _round_weights(weights: np.ndarray, shares: np.ndarray, m: int) -> np.ndarra
         constraints=[LinearConstraint(rows, lows, highs)],
         integrality=np.concatenate([np.ones(n_p), [0]]),
         bounds=Bounds(np.zeros(n_p + 1), np.concatenate([up, [np.inf]])),
-        options={"time_limit": 10.0, "mip_rel_gap": 1e-6},
+        # a node limit, not a time limit: the result (and so the commitment) must not depend
+        # on how busy the machine is
+        options={"node_limit": 200, "mip_rel_gap": 1e-6},
     )
     if res.x is None:  # fall back to largest remainders
         order = np.lexsort((np.arange(n_p), -frac))

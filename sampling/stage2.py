@@ -55,6 +55,8 @@ class SelectionReport:
     stages: int
     milp_calls: int
     seconds: float
+    # where the solver's time went (LP/MILP calls and seconds, swap-search columns, ...)
+    detail: Mapping[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -140,6 +142,7 @@ def select_probabilities(
     if progress is not None:
         progress(f"{len(pool)} volunteers in {types.n_types} types; quotas feasible", 0.0)
     stages = calls = 0
+    detail: dict[str, float] = {}
     if algorithm == "legacy":
         panels, person_probs = _legacy(types, pool, legacy_runs, legacy_seed)
         type_marg = np.array([person_probs[list(m)].mean() for m in types.members])
@@ -152,6 +155,8 @@ def select_probabilities(
         type_marg = dist.marginals
         person_probs = type_marg[types.type_of]
         stages, calls = dist.stages, dist.milp_calls
+        if dist.stats is not None:
+            detail = dist.stats.summary()
     never, always = (
         extreme_notes(types, type_marg) if explain and algorithm != "legacy" else ([], [])
     )
@@ -171,6 +176,7 @@ def select_probabilities(
         stages=stages,
         milp_calls=calls,
         seconds=time.perf_counter() - start,
+        detail=detail,
     )
     if progress is not None:
         progress("done", 1.0)

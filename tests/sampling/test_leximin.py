@@ -135,3 +135,33 @@ def test_leximin_equals_brute_force_leximin_on_tiny_instances(instance):
     got = np.array([result.probabilities[i] for i in pool.ids])
     np.testing.assert_allclose(got, expected, atol=1e-6)
     assert got.sum() == pytest.approx(k)
+
+
+def test_leximin_falls_back_to_exact_stages_when_fractional_panels_beat_real_ones():
+    """Three people who pairwise share a category capped at one, plus a filler, panel of 2:
+    half a panel of each pair is fractionally feasible (everyone 1/2), but every real panel is
+    one of the three with the filler, so the LEXIMIN is 1/3 each and the filler always."""
+    profiles = {
+        "p12": ("yes", "yes", "no"),
+        "p23": ("no", "yes", "yes"),
+        "p13": ("yes", "no", "yes"),
+        "filler": ("no", "no", "no"),
+    }
+    pool = Pool(
+        tuple(
+            Volunteer(i, {f"c{c}": v for c, v in enumerate(values)})
+            for i, values in profiles.items()
+        )
+    )
+    quotas = [Quota(f"c{c}", v, 0, 1 if v == "yes" else 2) for c in range(3) for v in ("yes", "no")]
+    result = select_probabilities(pool, quotas, 2)
+    assert result.report.detail["fallback"]
+    expected = brute_force_leximin(4, feasible_panels(pool, quotas, 2))
+    got = np.array([result.probabilities[i] for i in pool.ids])
+    np.testing.assert_allclose(got, expected, atol=1e-9)
+    np.testing.assert_allclose(got, [1 / 3, 1 / 3, 1 / 3, 1.0], atol=1e-9)
+
+
+def test_leximin_reaches_the_fractional_target_with_real_panels_on_sa_fixture_22(sa_leximin):
+    assert not sa_leximin.report.detail["fallback"]
+    assert sa_leximin.report.support <= sa_leximin.report.types + 1
