@@ -5,6 +5,7 @@ Plain functions used by the login view and by ``flask user create``."""
 from __future__ import annotations
 
 import hashlib
+import hmac
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -48,10 +49,12 @@ class LoginOutcome:
     locked_out: bool = False
 
 
-def client_fingerprint(address: str) -> str:
-    # Only a keyed hash of the address is stored: enough to count attempts, useless otherwise.
+def client_fingerprint(address: str, purpose: str = "login") -> str:
+    """A keyed hash of a client address, for counting attempts (logins, public forms, typed
+    codes) without storing the address. ``purpose`` keeps the counters of different features
+    from being linkable to each other."""
     key = current_app.config["SECRET_KEY"].encode()
-    return hashlib.sha256(key + address.encode()).hexdigest()[:32]
+    return hmac.new(key, f"{purpose}:{address}".encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def attempt_login(username: str, password: str, client_address: str) -> LoginOutcome:

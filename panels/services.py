@@ -5,7 +5,6 @@ live in :mod:`panels.selection`, :mod:`panels.deliberation` and :mod:`panels.pri
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -15,6 +14,7 @@ from flask import current_app
 from sqlalchemy import delete, func, select
 
 from app import audit
+from app.accounts import client_fingerprint
 from app.extensions import db
 from app.models import Neighbourhood, User, utcnow
 from sampling.errors import SamplingError
@@ -400,11 +400,6 @@ def run_stage1(
     return invitations
 
 
-def _client_key(address: str) -> str:
-    key = current_app.config["SECRET_KEY"].encode()
-    return hashlib.sha256(b"panels-code:" + key + address.encode()).hexdigest()[:32]
-
-
 def code_guessing_blocked(address: str) -> bool:
     """Has this client typed too many wrong codes lately (``PANELS_MAX_WRONG_CODES`` per
     hour)? Old attempts are deleted on the way."""
@@ -412,14 +407,14 @@ def code_guessing_blocked(address: str) -> bool:
     db.session.execute(delete(CodeAttempt).where(CodeAttempt.at < since))
     wrong = db.session.scalar(
         select(func.count(CodeAttempt.id)).where(
-            CodeAttempt.client == _client_key(address), CodeAttempt.at >= since
+            CodeAttempt.client == client_fingerprint(address, "panels-code"), CodeAttempt.at >= since
         )
     )
     return wrong >= int(current_app.config.get("PANELS_MAX_WRONG_CODES", 20))
 
 
 def record_wrong_code(address: str) -> None:
-    db.session.add(CodeAttempt(client=_client_key(address)))
+    db.session.add(CodeAttempt(client=client_fingerprint(address, "panels-code")))
 
 
 def invitation_by_code(panel: Panel, typed: str) -> Invitation | None:

@@ -4,7 +4,6 @@ edits with versions and audit events, codings, memos and the coding queue."""
 
 from __future__ import annotations
 
-import hashlib
 import random
 import secrets
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from flask import current_app, has_app_context
 from sqlalchemy import delete, func, select
 
 from app import audit
+from app.accounts import client_fingerprint
 from app.extensions import db
 from app.models import Neighbourhood, User, utcnow
 
@@ -119,17 +119,12 @@ def intake(
 # --- Public form rate limiting -------------------------------------------------------------
 
 
-def client_fingerprint(address: str) -> str:
-    key = current_app.config["SECRET_KEY"].encode()
-    return hashlib.sha256(b"taxonomy-input:" + key + address.encode()).hexdigest()[:32]
-
-
 def submission_allowed(client_address: str) -> bool:
     """Record a public submission attempt; refuse when this client sent too many lately."""
     window = timedelta(seconds=current_app.config.get("TAXONOMY_INPUT_WINDOW_SECONDS", 3600))
     limit = current_app.config.get("TAXONOMY_INPUT_MAX_PER_WINDOW", 20)
     since = utcnow() - window
-    client = client_fingerprint(client_address)
+    client = client_fingerprint(client_address, "taxonomy-input")
     db.session.execute(delete(InputSubmission).where(InputSubmission.at < since))
     recent = db.session.scalar(
         select(func.count(InputSubmission.id)).where(
