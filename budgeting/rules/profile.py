@@ -61,19 +61,7 @@ class Profile:
 def _ballot_utilities(
     election: Election, satisfaction: str, index: dict[str, int]
 ) -> list[tuple[tuple[int, Fraction], ...]]:
-    vote_type = election.vote_type
-    if satisfaction == "points" and vote_type not in POINT_TYPES:
-        raise VariantError(
-            "variant.needs_points",
-            f"points satisfaction needs cumulative or scoring ballots, not {vote_type}",
-            vote_type=vote_type,
-        )
-    if satisfaction == "borda" and vote_type != "ordinal":
-        raise VariantError(
-            "variant.needs_ranking",
-            f"Borda satisfaction needs ordinal ballots, not {vote_type}",
-            vote_type=vote_type,
-        )
+    _check_ballot_type(election, satisfaction)
     one = Fraction(1)
     rows = []
     for ballot in election.ballots:
