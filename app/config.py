@@ -9,11 +9,19 @@ from typing import Any
 
 DEFAULT_SECRET_KEY = "tinget-development-only-secret-key"
 
-#: Languages Tinget ships catalogues for. Bokmål is the default; right-to-left ones are marked.
+#: Languages Tinget ships catalogues for, each named in its own language so a reader finds
+#: theirs without knowing ours. Bokmål is the default; right-to-left ones are marked. Residents
+#: see every resident-facing message in all of them (tests/test_i18n.py); staff pages need nb
+#: and en only.
 LANGUAGES: dict[str, dict[str, Any]] = {
     "nb": {"name": "Norsk bokmål", "dir": "ltr"},
+    "nn": {"name": "Norsk nynorsk", "dir": "ltr"},
     "en": {"name": "English", "dir": "ltr"},
     "ar": {"name": "العربية", "dir": "rtl"},
+    "so": {"name": "Soomaali", "dir": "ltr"},
+    "ti": {"name": "ትግርኛ", "dir": "ltr"},
+    "pl": {"name": "Polski", "dir": "ltr"},
+    "uk": {"name": "Українська", "dir": "ltr"},
 }
 
 

@@ -65,7 +65,9 @@ MEMBERS_KEY = "budget_members"
 def nok(value: int | float | str | None) -> str:
     if value is None or value == "":
         return ""
-    return f"{format_decimal(float(value), format='#,##0')} kr"
+    # Left-to-right isolate (U+2066 … U+2069): inside Arabic text the digit groups of
+    # "1 100 000 kr" would otherwise be laid out right to left as "000 100 1".
+    return f"\u2066{format_decimal(float(value), format='#,##0')} kr\u2069"
 
 
 @public_bp.app_context_processor

@@ -1,16 +1,30 @@
-"""Languages: locale choice order, the switcher, right-to-left layout, complete catalogues."""
+"""Languages: locale choice order, the switcher, right-to-left layout, complete catalogues.
+
+Residents meet Tinget in eight languages: every message from a file listed in
+``translations/resident_facing.txt`` must be translated into all of them; staff pages need
+Bokmål and English."""
 
 from __future__ import annotations
 
+import fnmatch
+import re
 import subprocess
 import sys
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
+from sqlalchemy import select
+
+from app.config import LANGUAGES
 
 ROOT = Path(__file__).resolve().parent.parent
 REQUIRED_COMPLETE = ("nb", "en")
+RESIDENT_LANGUAGES = tuple(LANGUAGES)
+RESIDENT_FACING_LIST = ROOT / "translations" / "resident_facing.txt"
+#: python-format placeholders: named (%(name)s) and positional (%s); %% is a literal sign.
+PLACEHOLDER = re.compile(r"%(?:\((\w+)\))?[#0 +-]*\d*(?:\.\d+)?([diouxXeEfFgGcrsa%])")
 
 
 def test_bokmal_is_the_default_language(client):
@@ -64,9 +78,11 @@ def _template():
         return read_po(handle)
 
 
-def test_messages_pot_is_up_to_date_with_the_source(tmp_path):
-    """Every translatable string in code and templates is in the committed messages.pot."""
-    out = tmp_path / "fresh.pot"
+def _key(message) -> str:
+    return message.id if isinstance(message.id, str) else message.id[0]
+
+
+def _extract(out: Path, *options: str) -> None:
     subprocess.run(
         [
             sys.executable,
@@ -77,7 +93,7 @@ def test_messages_pot_is_up_to_date_with_the_source(tmp_path):
             "babel.cfg",
             "-k",
             "_l",
-            "--no-location",
+            *options,
             "-o",
             str(out),
             ".",
@@ -86,28 +102,239 @@ def test_messages_pot_is_up_to_date_with_the_source(tmp_path):
         check=True,
         capture_output=True,
     )
+
+
+def resident_facing_patterns() -> list[str]:
+    lines = RESIDENT_FACING_LIST.read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+
+
+@pytest.fixture(scope="module")
+def resident_facing_ids(tmp_path_factory) -> set[str]:
+    """The msgids extracted (with their source locations) from the resident-facing files."""
+    out = tmp_path_factory.mktemp("extract") / "located.pot"
+    _extract(out)
     with out.open("rb") as handle:
-        fresh = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(handle) if m.id}
-    committed = {m.id if isinstance(m.id, str) else m.id[0] for m in _template() if m.id}
+        located = read_po(handle)
+    patterns = resident_facing_patterns()
+    return {
+        _key(message)
+        for message in located
+        if message.id
+        and any(
+            fnmatch.fnmatchcase(filename, pattern)
+            for filename, _line in message.locations
+            for pattern in patterns
+        )
+    }
+
+
+def untranslated(catalogue, ids: set[str]) -> list[str]:
+    """Messages of ``ids`` with no msgstr, a fuzzy one, or an empty or missing plural form."""
+    found = {_key(m): m for m in catalogue if m.id}
+    missing = []
+    for key in sorted(ids):
+        message = found.get(key)
+        if message is None or message.fuzzy:
+            missing.append(key)
+            continue
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        forms = catalogue.num_plurals if message.pluralizable else 1
+        if len(strings) < forms or not all(strings[:forms]):
+            missing.append(key)
+    return missing
+
+
+def placeholders(text: str) -> set[tuple[str | None, str]]:
+    return {(name or None, kind) for name, kind in PLACEHOLDER.findall(text) if kind != "%"}
+
+
+def test_messages_pot_is_up_to_date_with_the_source(tmp_path):
+    """Every translatable string in code and templates is in the committed messages.pot."""
+    out = tmp_path / "fresh.pot"
+    _extract(out, "--no-location")
+    with out.open("rb") as handle:
+        fresh = {_key(m) for m in read_po(handle) if m.id}
+    committed = {_key(m) for m in _template() if m.id}
     assert fresh - committed == set(), "run `flask translate extract` and translate the new strings"
+
+
+def test_every_entry_of_the_resident_facing_list_names_existing_files():
+    """A renamed template must not silently drop out of the translation check."""
+    for pattern in resident_facing_patterns():
+        assert list(ROOT.glob(pattern)), f"{pattern} in resident_facing.txt matches no file"
+
+
+def test_the_resident_facing_messages_cover_every_flow(resident_facing_ids):
+    # One message from each flow the issue names, so a broken list is noticed.
+    for flow_message in (
+        "Skip to main content",
+        "Send my ballot",
+        "Share your ideas",
+        "Sign up",
+        "Why this result?",
+        "Hi, %(name)s! The group has %(amount)s to spend together.",
+    ):
+        assert any(flow_message in key for key in resident_facing_ids), flow_message
+
+
+@pytest.mark.parametrize("lang", RESIDENT_LANGUAGES)
+def test_every_resident_facing_message_is_translated(lang, resident_facing_ids):
+    missing = untranslated(_catalogue(lang), resident_facing_ids)
+    assert not missing, f"{lang}: {len(missing)} resident-facing messages lack a translation: " + (
+        "; ".join(repr(m) for m in missing[:40])
+    )
 
 
 @pytest.mark.parametrize("lang", REQUIRED_COMPLETE)
 def test_every_message_has_a_translation(lang):
-    catalogue = _catalogue(lang)
-    template_ids = {m.id if isinstance(m.id, str) else m.id[0] for m in _template() if m.id}
-    untranslated = []
-    for message in catalogue:
-        if not message.id:
+    """Staff pages too are complete in Bokmål and English."""
+    every_id = {_key(m) for m in _template() if m.id}
+    missing = untranslated(_catalogue(lang), every_id)
+    assert not missing, f"{lang}: untranslated, fuzzy or missing: {missing}"
+
+
+@pytest.mark.parametrize("lang", RESIDENT_LANGUAGES)
+def test_translations_keep_the_placeholders_of_the_source(lang):
+    """A placeholder lost, renamed or added in a translation crashes the page that shows it."""
+    broken = []
+    for message in _catalogue(lang):
+        if not message.id or not message.python_format:
             continue
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        if not all(strings) or message.fuzzy:
-            untranslated.append(message.id)
-    in_catalogue = {m.id if isinstance(m.id, str) else m.id[0] for m in catalogue if m.id}
-    assert not untranslated, f"{lang}: untranslated or fuzzy: {untranslated}"
-    assert template_ids <= in_catalogue, f"{lang}: missing {sorted(template_ids - in_catalogue)}"
+        if message.pluralizable:
+            # Every plural form may be used for many numbers, so each keeps the plural's set.
+            expected = placeholders(message.id[1]) | placeholders(message.id[0])
+            strings = [s for s in message.string if s]
+            wrong = [s for s in strings if placeholders(s) - expected or not placeholders(s)]
+        else:
+            expected = placeholders(message.id)
+            wrong = (
+                [message.string]
+                if message.string and placeholders(message.string) != expected
+                else []
+            )
+        broken += [f"{_key(message)!r} -> {s!r}" for s in wrong]
+    assert not broken, f"{lang}: placeholders differ from the source: " + "; ".join(broken)
 
 
 def test_arabic_catalogue_exists_and_translates_the_page_frame(client):
     response = client.get("/?lang=ar")
     assert "انتقل إلى المحتوى الرئيسي" in response.text
+
+
+@pytest.mark.parametrize("lang", RESIDENT_LANGUAGES)
+def test_the_html_element_names_the_language_and_its_direction(client, lang):
+    response = client.get(f"/?lang={lang}")
+    assert response.status_code == 200
+    assert f'<html lang="{lang}" dir="{LANGUAGES[lang]["dir"]}">' in response.text
+
+
+def test_every_language_has_its_own_name_and_a_babel_locale():
+    from babel import Locale
+
+    for code, info in LANGUAGES.items():
+        locale = Locale.parse(code)
+        assert info["dir"] == ("rtl" if locale.character_order == "right-to-left" else "ltr")
+        assert info["name"].casefold() == locale.display_name.casefold(), code
+
+
+@pytest.fixture
+def resident_pages(app, client) -> list[str]:
+    """One page of every resident flow, with the data it needs: panel sign-up by letter and by
+    code, the input form, the ballot (a code entered in this client's session), the youth group
+    (joined in this session), results and the per-voter explanation, and an error page."""
+    from app.demo import load_neighbourhoods
+    from app.extensions import db
+    from app.models import Neighbourhood
+    from budgeting import results, voting
+    from budgeting import services as budgeting
+    from panels import services as panels
+    from panels.services import PanelSpec
+    from taxonomy.models import Topic
+    from tests.budgeting.conftest import application, vote
+    from tests.panels.conftest import QUOTAS, panel_invitations, register_csv
+
+    load_neighbourhoods()
+    lademoen = db.session.scalar(select(Neighbourhood).where(Neighbourhood.slug == "lademoen"))
+    panel = panels.create_panel(
+        PanelSpec(
+            title="Borgerpanel om Buran",
+            neighbourhood=lademoen,
+            panel_size=6,
+            pool_target=12,
+            closes_on=date.today() + timedelta(days=60),
+            quotas=QUOTAS,
+            default_response_rate=0.5,
+            kind="adult",
+        )
+    )
+    panels.import_register(panel, register_csv())
+    panels.run_stage1(panel)
+    invitation = panel_invitations(panel)[0]
+    db.session.add(Topic(slug="lademoen-i18n", neighbourhood=lademoen, title="Hva ønsker du deg?"))
+
+    def round_with_projects(title: str):
+        round_ = budgeting.create_round(
+            title=title, budget=1_100_000, neighbourhood_id=lademoen.id, year=2025
+        )
+        budgeting.advance_phase(round_)
+        for name, cost in (("A", 500_000), ("B", 400_000), ("C", 300_000)):
+            budgeting.decide(budgeting.submit_proposal(round_, application(name, cost)), True, "")
+        budgeting.advance_phase(round_)
+        budgeting.advance_phase(round_)  # voting
+        db.session.commit()
+        return round_
+
+    voting_round = round_with_projects("Nabolagspotten 2026")
+    (code,) = voting.generate_codes(voting_round, 1)
+    counted_round = round_with_projects("Nabolagspotten 2025")
+    voter_code, _ballot = vote(counted_round, "A", "C")
+    vote(counted_round, "B")
+    budgeting.advance_phase(counted_round)  # closed
+    results.count_round(counted_round)
+    budgeting.advance_phase(counted_round)  # published
+    group = budgeting.create_round(
+        title="Veien til førerkortet", kind="youth", budget=100_000, neighbourhood_id=lademoen.id
+    )
+    budgeting.advance_phase(group)
+    db.session.commit()
+
+    entered = client.post(f"/budsjett/{voting_round.slug}/stem", data={"code": code.code})
+    assert entered.status_code in (302, 303)
+    joined = client.post(
+        "/budsjett/bli-med", data={"code": group.join_code, "nickname": "Sara", "age_band": ""}
+    )
+    assert joined.status_code == 302
+    return [
+        "/",
+        f"/p/{panel.id}/join/{invitation.token}",
+        "/p/code",
+        "/input/",
+        "/input/lademoen-i18n",
+        "/budsjett/",
+        f"/budsjett/{voting_round.slug}",
+        f"/budsjett/{voting_round.slug}/stemmeseddel",
+        f"/budsjett/{counted_round.slug}/resultat",
+        f"/budsjett/{counted_round.slug}/hvorfor?code={voting.format_code(voter_code.code)}",
+        f"/budsjett/{group.slug}/gruppe",
+    ]
+
+
+@pytest.mark.parametrize("lang", RESIDENT_LANGUAGES)
+def test_every_resident_flow_renders_in_every_language(client, resident_pages, lang):
+    for path in resident_pages:
+        separator = "&" if "?" in path else "?"
+        response = client.get(f"{path}{separator}lang={lang}")
+        assert response.status_code == 200, f"{lang} {path}: {response.status_code}"
+        assert f'<html lang="{lang}" dir="{LANGUAGES[lang]["dir"]}">' in response.text, path
+    missing = client.get(f"/no-such-page?lang={lang}")
+    assert missing.status_code == 404
+    assert f'<html lang="{lang}"' in missing.text
+
+
+def test_an_explanation_posted_in_polish_explains_the_voters_result(client, resident_pages):
+    why = next(path for path in resident_pages if "/hvorfor" in path)
+    page, code = why.split("?code=")
+    response = client.post(f"{page}?lang=pl", data={"code": code})
+    assert response.status_code == 200
+    assert '<html lang="pl"' in response.text

@@ -102,7 +102,31 @@ def test_login_and_logout_work_with_javascript_turned_off(browser, live_server):
 @pytest.mark.browser
 def test_language_switcher_changes_language_and_remembers_it(page, live_server):
     page.goto(f"{live_server.url}/")
+    page.click("nav.languages summary")
     page.click("nav.languages >> text=English")
     assert page.get_attribute("html", "lang") == "en"
     page.goto(f"{live_server.url}/auth/login")
     assert page.get_attribute("html", "lang") == "en"
+
+
+@pytest.mark.browser
+def test_the_eight_language_menu_fits_a_320_px_phone_without_javascript(browser, live_server):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    try:
+        for lang in ("nb", "ar"):
+            page.goto(f"{live_server.url}/?lang={lang}")
+            links = page.locator("nav.languages li a")
+            assert not links.first.is_visible()  # closed: the header stays short
+            page.click("nav.languages summary")
+            assert links.count() == 8
+            for index in range(8):
+                box = links.nth(index).bounding_box()
+                assert box["x"] >= 0 and box["x"] + box["width"] <= 320, (lang, index, box)
+                assert box["height"] >= 44  # a finger-sized target
+            overflow = page.evaluate("() => document.documentElement.scrollWidth - innerWidth")
+            assert overflow <= 0
+        page.click("nav.languages >> text=Українська")
+        assert page.get_attribute("html", "lang") == "uk"
+    finally:
+        context.close()
