@@ -65,8 +65,8 @@ MEMBERS_KEY = "budget_members"
 def nok(value: int | float | str | None) -> str:
     if value is None or value == "":
         return ""
-    # Left-to-right isolate (U+2066 … U+2069): inside Arabic text the digit groups of
-    # "1 100 000 kr" would otherwise be laid out right to left as "000 100 1".
+    # Left-to-right isolate (U+2066 … U+2069): inside Arabic text the amount and its "kr" stay
+    # one left-to-right unit instead of being reordered as "kr 1,100,000" by the bidi rules.
     return f"\u2066{format_decimal(float(value), format='#,##0')} kr\u2069"
 
 

@@ -337,4 +337,16 @@ def test_an_explanation_posted_in_polish_explains_the_voters_result(client, resi
     page, code = why.split("?code=")
     response = client.post(f"{page}?lang=pl", data={"code": code})
     assert response.status_code == 200
-    assert '<html lang="pl"' in response.text
+    assert "Poparte przez Ciebie:" in response.text  # "You supported:"
+
+
+def test_amounts_are_left_to_right_isolates_inside_arabic_pages(client, resident_pages):
+    round_page = next(path for path in resident_pages if path.endswith("2026"))
+    response = client.get(f"{round_page}?lang=ar")
+    assert "\u20661,100,000 kr\u2069" in response.text
+
+
+def test_codes_on_printed_letters_and_status_pages_read_left_to_right():
+    for template in ("panels/letters.html", "panels/public/status.html"):
+        source = (ROOT / "templates" / template).read_text(encoding="utf-8")
+        assert '<p class="letter-code"><bdi dir="ltr">' in source, template
