@@ -231,11 +231,16 @@ def test_the_html_element_names_the_language_and_its_direction(client, lang):
 
 def test_every_language_has_its_own_name_and_a_babel_locale():
     from babel import Locale
+    from babel.dates import format_date
+    from babel.numbers import format_decimal
 
     for code, info in LANGUAGES.items():
         locale = Locale.parse(code)
         assert info["dir"] == ("rtl" if locale.character_order == "right-to-left" else "ltr")
         assert info["name"].casefold() == locale.display_name.casefold(), code
+        # Dates and numbers are formatted with Babel's data for the language: it must exist.
+        assert format_date(date(2026, 3, 1), format="long", locale=code)
+        assert format_decimal(1_100_000, locale=code)
 
 
 @pytest.fixture

@@ -130,3 +130,11 @@ def test_the_eight_language_menu_fits_a_320_px_phone_without_javascript(browser,
         assert page.get_attribute("html", "lang") == "uk"
     finally:
         context.close()
+
+
+@pytest.mark.browser
+def test_the_open_language_menu_has_no_serious_axe_finding_in_arabic(page, live_server, axe_source):
+    page.goto(f"{live_server.url}/?lang=ar")
+    page.click("nav.languages summary")
+    assert page.locator("nav.languages li a").first.is_visible()
+    assert axe_violations(page, axe_source) == []
