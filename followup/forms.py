@@ -14,8 +14,16 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+)
 
+from budgeting.forms import ApplicationForm
 from taxonomy.forms import age_band_choices
 
 from .models import STATUSES
@@ -121,3 +129,24 @@ class EvaluationForm(FlaskForm):
     )
     learned = TextAreaField(_l("What we learned"), render_kw={"rows": 3})
     submit = SubmitField(_l("Save evaluation"))
+
+
+class PaperApplicationForm(ApplicationForm):
+    """An application to the pot taken down by staff; the applicant may have no e-mail."""
+
+    round_id = SelectField(
+        _l("Round"), coerce=int, validators=[DataRequired(message=_l("Choose the round."))]
+    )
+    channel = SelectField(
+        _l("How did you get the application?"),
+        choices=[(k, v) for k, v in ENTRY_CHANNEL_LABELS.items() if k != "web"],
+        validators=[DataRequired()],
+    )
+    contact_email = StringField(
+        _l("E-mail (optional)"),
+        validators=[
+            Optional(),
+            Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Write a valid e-mail address.")),
+        ],
+    )
+    submit = SubmitField(_l("Save the application"))

@@ -39,6 +39,8 @@ class Followup(db.Model):
     reason: Mapped[str] = mapped_column(Text, default="")
     project_id: Mapped[int | None] = mapped_column(ForeignKey("proposal.id", ondelete="SET NULL"))
     published: Mapped[bool] = mapped_column(default=False)
+    # Set when staff recorded the contribution on a resident's behalf (paper, conversation, …).
+    recorded_channel: Mapped[str] = mapped_column(String(20), default="")
     answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     answered_at: Mapped[datetime | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -20,6 +20,7 @@ from app.extensions import db
 from app.models import Neighbourhood, User, utcnow
 from budgeting.models import ProjectUpdate, Proposal, Round
 from budgeting.results import latest_result
+from budgeting.services import Application, submit_proposal
 from panels.models import CodeAttempt
 from taxonomy.models import Coding, InputItem
 from taxonomy.services import intake
@@ -236,6 +237,45 @@ def record_answer(item: InputItem, answer: Answer, actor: User | None) -> Follow
         project=followup.project_id,
     )
     return followup
+
+
+def record_on_behalf(item: InputItem, channel: str, actor: User | None) -> Followup:
+    """Mark a contribution as recorded by staff from paper or a conversation (not committed);
+    it is then processed like any other."""
+    if channel not in ENTRY_CHANNELS or channel == "web":
+        raise FollowupError("feedback.unknown_channel")
+    source_type, source_id = contribution_key(item)
+    followup = followup_for(source_type, source_id)
+    if followup is None:
+        followup = Followup(source_type=source_type, source_id=source_id, status="received")
+        db.session.add(followup)
+    followup.recorded_channel = channel
+    item.entered_by = actor
+    db.session.flush()
+    audit.record(
+        "followup.recorded_on_behalf",
+        followup,
+        actor=actor,
+        source_type=source_type,
+        source_id=source_id,
+        channel=channel,
+    )
+    return followup
+
+
+def apply_on_behalf(
+    round_: Round, application: Application, channel: str, actor: User | None
+) -> tuple[Proposal, InputItem]:
+    """A pot application taken down by staff from paper or a conversation: submitted through
+    budgeting like an online one, marked with its channel, and given a one-card batch so its
+    receipt (code + QR) can be printed for the applicant."""
+    if channel not in ENTRY_CHANNELS or channel == "web":
+        raise FollowupError("feedback.unknown_channel")
+    proposal = submit_proposal(round_, application)
+    item = item_for(PROPOSAL, proposal.id)
+    item.batch = f"paper-{proposal.id}"
+    record_on_behalf(item, channel, actor)
+    return proposal, item
 
 
 # --- Funded projects -----------------------------------------------------------------------

@@ -24,6 +24,7 @@ from .forms import (
     AnswerForm,
     EvaluationForm,
     FeedbackForm,
+    PaperApplicationForm,
     ReceiptForm,
     ScopeForm,
     StaffFeedbackForm,
@@ -277,6 +278,59 @@ def receipts(batch: str):
     if not items:
         abort(404)
     return render_template("followup/receipts.html", items=items, batch=batch)
+
+
+@bp.route("/papirsoknad", methods=["GET", "POST"])
+@roles_required("facilitator")
+def paper_application():
+    """A pot application from paper or a conversation; the applicant gets a printed receipt."""
+    from budgeting import services as budgeting
+    from budgeting.messages import error_message as budgeting_message
+
+    form = PaperApplicationForm()
+    open_rounds = db.session.scalars(
+        select(Round)
+        .where(Round.kind == "pot", Round.phase == "proposals")
+        .order_by(Round.created_at.desc())
+    ).all()
+    form.round_id.choices = [(r.id, r.title) for r in open_rounds]
+    form.neighbourhood_id.choices = [(0, _("The whole area")), *neighbourhood_choices()]
+    status = 200
+    if form.validate_on_submit():
+        application = budgeting.Application(
+            title=form.title.data,
+            description=form.description.data,
+            cost=form.cost.data,
+            applicant_type=form.applicant_type.data,
+            applicant_name=form.applicant_name.data,
+            neighbourhood=db.session.get(Neighbourhood, form.neighbourhood_id.data or 0),
+            brings_together=form.brings_together.data,
+            contact_name=form.contact_name.data,
+            contact_email=form.contact_email.data or "",
+            contact_phone=form.contact_phone.data or "",
+        )
+        round_ = db.session.get(Round, form.round_id.data) or abort(404)
+        try:
+            proposal, item = services.apply_on_behalf(
+                round_, application, form.channel.data, g.user
+            )
+        except budgeting.BudgetingError as error:
+            db.session.rollback()
+            form.form_errors.append(budgeting_message(error))
+            status = 400
+        except services.FollowupError as error:
+            db.session.rollback()
+            form.form_errors.append(error_message(error))
+            status = 400
+        else:
+            db.session.commit()
+            flash(_("The application is saved. Print the receipt for the applicant."), "success")
+            return redirect(url_for("followup.receipts", batch=item.batch))
+    elif form.is_submitted():
+        status = 400
+    return render_template(
+        "followup/paper_application.html", form=form, has_rounds=bool(open_rounds)
+    ), status
 
 
 # --- Staff: scope statements ---------------------------------------------------------------

@@ -134,6 +134,7 @@ EXPECTATIONS: dict[str, str | tuple[str, ...]] = {
     "followup.scope": ("facilitator",),
     "followup.evaluation": ("facilitator",),
     "followup.feedback": ("facilitator",),
+    "followup.paper_application": ("facilitator",),
 }
 
 ACTORS = ("anonymous", *ROLES)

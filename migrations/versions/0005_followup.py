@@ -2,7 +2,7 @@
 
 Revision ID: 0005_followup
 Revises: 0004_budgeting
-Create Date: 2026-11-23 14:42:28.051391
+Create Date: 2026-11-23 15:02:17.733548
 
 """
 
@@ -50,6 +50,7 @@ def upgrade():
         sa.Column("reason", sa.Text(), nullable=False),
         sa.Column("project_id", sa.Integer(), nullable=True),
         sa.Column("published", sa.Boolean(), nullable=False),
+        sa.Column("recorded_channel", sa.String(length=20), nullable=False),
         sa.Column("answered_by_id", sa.Integer(), nullable=True),
         sa.Column("answered_at", sa.DateTime(), nullable=True),
         sa.Column("updated_at", sa.DateTime(), nullable=False),

@@ -188,3 +188,40 @@ def test_the_application_page_shows_its_receipt_and_status(client, funded_round)
     page = client.get(f"/budsjett/soknad/{benker.token}?lang=en").get_data(as_text=True)
     receipt = services.proposal_receipt(benker)
     assert receipt in page and "Turned into a project" in page
+
+
+def test_a_paper_application_is_recorded_with_its_channel_and_gets_a_printed_receipt(
+    client, auth, lademoen
+):
+    from budgeting import services as budgeting
+    from budgeting.models import Proposal
+
+    pot = budgeting.create_round(title="Pott 2025", budget=500_000, neighbourhood_id=lademoen.id)
+    budgeting.advance_phase(pot)
+    db.session.commit()
+    staff = auth.become("facilitator")
+    fields = {
+        "round_id": pot.id,
+        "channel": "paper",
+        "applicant_type": "velforening",
+        "applicant_name": "Buran vel",
+        "title": "Dugnad i Buran",
+        "description": "Vårdugnad med grilling",
+        "brings_together": "Alle naboer",
+        "cost": "20000",
+        "neighbourhood_id": "0",
+        "contact_name": "Aud",
+    }
+    missing = client.post("/oppfolging/papirsoknad?lang=en", data={**fields, "title": ""})
+    assert missing.status_code == 400 and "Give the project a name." in missing.get_data(
+        as_text=True
+    )
+    response = client.post("/oppfolging/papirsoknad", data=fields)
+    assert response.status_code == 302
+    proposal = db.session.scalar(select(Proposal))
+    item = services.item_for(services.PROPOSAL, proposal.id)
+    sheet = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert item.receipt in sheet and 'class="qr"' in sheet
+    followup = services.followup_for(services.PROPOSAL, proposal.id)
+    assert (followup.recorded_channel, item.entered_by_id) == ("paper", staff.id)
+    assert services.status_of(item).status == "received"
