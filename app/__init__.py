@@ -62,6 +62,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(budgeting_views.public_bp)
     app.register_blueprint(budgeting_views.bp)
+    from followup import views as followup_views
+
+    app.register_blueprint(followup_views.public_bp)
+    app.register_blueprint(followup_views.bp)
 
     app.after_request(i18n.remember_choice)
     app.jinja_env.add_extension("jinja2.ext.do")

@@ -52,6 +52,9 @@ def demo_command() -> None:
     from budgeting.demo import load_budgeting_demo
 
     budgeting_report = load_budgeting_demo()
+    from followup.demo import load_followup_demo
+
+    followup_report = load_followup_demo()
     db.session.commit()
     click.echo(f"Demo data ready ({added} neighbourhoods added).")
     click.echo(
@@ -65,6 +68,10 @@ def demo_command() -> None:
     click.echo(
         f"Budgeting: {budgeting_report.rounds_added} rounds added; "
         f"youth group code {budgeting_report.join_code}."
+    )
+    click.echo(
+        f"Follow-up: {followup_report.rounds_added} published rounds, "
+        f"{followup_report.answers_added} answers added."
     )
     if budgeting_report.codes:
         click.echo("Voting codes for Nabolagspotten: " + ", ".join(budgeting_report.codes[:5]))

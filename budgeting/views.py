@@ -163,7 +163,18 @@ def apply(round_slug: str):
 @public_bp.route("/soknad/<token>")
 def application(token: str):
     proposal = db.session.scalar(select(Proposal).where(Proposal.token == token)) or abort(404)
-    return render_template("budgeting/application.html", proposal=proposal, round=proposal.round)
+    from followup import services as followup
+
+    # The short receipt code and the programme's answer, shared with every other contribution.
+    receipt = followup.proposal_receipt(proposal)
+    item = followup.item_by_receipt(receipt) if receipt else None
+    return render_template(
+        "budgeting/application.html",
+        proposal=proposal,
+        round=proposal.round,
+        receipt=receipt,
+        public=followup.status_of(item) if item is not None else None,
+    )
 
 
 # --- Public: voting ------------------------------------------------------------------------

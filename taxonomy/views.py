@@ -229,7 +229,8 @@ def bulk():
         items = services.bulk_entry(form.cards.data, _batch(form), g.user)
         db.session.commit()
         flash(_("%(count)d items saved.", count=len(items)), "success")
-        return redirect(url_for("taxonomy.bulk"))
+        # One printable receipt (code + QR) per card, so each card's author can follow it up.
+        return redirect(url_for("followup.receipts", batch=items[0].batch))
     elif form.is_submitted():
         status = 400
     return render_template("taxonomy/bulk.html", form=form), status

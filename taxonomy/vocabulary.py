@@ -17,6 +17,7 @@ CHANNELS: dict[str, object] = {
     "panel": _l("Citizens' panel"),
     "budget_proposal": _l("Budget proposal"),
     "budget_comment": _l("Budget comment"),
+    "evaluation": _l("Project feedback"),
     "survey": _l("Survey"),
     "social_media": _l("Social media"),
     "other": _l("Other"),

@@ -120,6 +120,21 @@ EXPECTATIONS: dict[str, str | tuple[str, ...]] = {
     "budgeting.agreement": ("facilitator",),
     "budgeting.export": ("facilitator", "reader"),
     "budgeting.import_pb": ("facilitator", "reader"),
+    # Follow-up: residents read the status of their contribution with its receipt code and
+    # what came of input per neighbourhood, and give feedback on funded projects; facilitators
+    # answer, print receipts, write scope statements and evaluate; readers see the list.
+    "loop.receipt_form": PUBLIC,
+    "loop.receipt": PUBLIC,
+    "loop.areas": PUBLIC,
+    "loop.area": PUBLIC,
+    "loop.project": PUBLIC,
+    "followup.index": ("facilitator", "reader"),
+    "followup.answer": ("facilitator",),
+    "followup.receipts": ("facilitator",),
+    "followup.scope": ("facilitator",),
+    "followup.evaluation": ("facilitator",),
+    "followup.feedback": ("facilitator",),
+    "followup.paper_application": ("facilitator",),
 }
 
 ACTORS = ("anonymous", *ROLES)
@@ -130,6 +145,7 @@ def sample_arguments(rule, other_user: User) -> dict:
     # route gets its own feature's samples last.
     feature_samples = {"panel": panels_samples, "panels": panels_samples}
     feature_samples |= {"budget": budgeting_samples, "budgeting": budgeting_samples}
+    feature_samples |= {"loop": followup_samples, "followup": followup_samples}
     samples = {
         "filename": "tinget.css",
         "user_id": other_user.id,
@@ -312,3 +328,45 @@ def test_each_route_admits_exactly_the_roles_in_the_table(app, client, auth, act
         if actor != "anonymous" and rule.endpoint == "auth.logout":
             auth.become(actor)
     assert not failures, f"{actor}: " + "; ".join(failures)
+
+
+def followup_samples() -> dict:
+    """A published round with a funded project, and a wish-tree card from a bulk batch with its
+    receipt code, for the follow-up routes."""
+    from datetime import date
+
+    from app.extensions import db
+    from app.models import Neighbourhood
+    from budgeting.models import Round
+    from followup import services
+    from followup.demo import publish_round
+    from taxonomy.models import InputItem
+    from taxonomy.services import intake
+
+    round_ = db.session.query(Round).filter_by(slug="route-followup").first()
+    if round_ is None:
+        area = db.session.query(Neighbourhood).first()
+        round_ = publish_round(
+            area, "route-followup", "Route follow-up", [("Funded", 100, "sameie", "S")] * 2
+        )
+        intake(
+            None,
+            None,
+            "Route card",
+            channel="wish_tree",
+            neighbourhood=area,
+            received_on=date(2025, 1, 1),
+            batch="route-batch",
+        )
+        db.session.commit()
+    item = db.session.query(InputItem).filter_by(batch="route-batch").first()
+    project = services.funded_projects()[0]
+    return {
+        "code": item.receipt,
+        "slug": round_.neighbourhood.slug,
+        "batch": item.batch,
+        "item_id": item.id,
+        "proposal_id": project.id,
+        "process_type": "round",
+        "process_id": round_.id,
+    }
