@@ -40,6 +40,10 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # Failed logins allowed per account and per client address within the window.
         "LOGIN_MAX_FAILURES": 5,
         "LOGIN_FAILURE_WINDOW_SECONDS": 15 * 60,
+        # Residents' clients (app.limits): wrong codes of any kind, and public forms sent, per
+        # hour. Real residents type a code wrong a few times at most and send one form.
+        "CODE_MAX_WRONG_PER_HOUR": 20,
+        "PUBLIC_FORM_MAX_PER_HOUR": 20,
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
     }
 

@@ -23,6 +23,7 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from app import limits
 from app.auth import roles_required
 from app.extensions import db
 from app.i18n import current_language
@@ -129,7 +130,11 @@ def apply(round_slug: str):
     if request.method == "GET" and round_.neighbourhood_id:
         form.neighbourhood_id.data = round_.neighbourhood_id
     status = 200
-    if form.validate_on_submit():
+    if form.validate_on_submit() and limits.public_form_blocked():
+        db.session.commit()
+        form.form_errors.append(limits.public_form_message())
+        status = 429
+    elif form.is_submitted() and not form.errors:
         application = services.Application(
             title=form.title.data,
             description=form.description.data,
@@ -150,6 +155,7 @@ def apply(round_slug: str):
             form.form_errors.append(error_message(error))
             status = 400
         else:
+            limits.record_public_form()
             db.session.commit()
             flash(_("Thank you! Your application has been received."), "success")
             return redirect(url_for("budget.application", token=proposal.token))
@@ -160,7 +166,13 @@ def apply(round_slug: str):
 
 @public_bp.route("/soknad/<token>")
 def application(token: str):
-    proposal = db.session.scalar(select(Proposal).where(Proposal.token == token)) or abort(404)
+    if limits.code_guessing_blocked():
+        db.session.commit()
+        abort(429, limits.wrong_code_message())
+    proposal = db.session.scalar(select(Proposal).where(Proposal.token == token))
+    if proposal is None:
+        limits.record_wrong_code()
+        abort(404)
     return render_template("budgeting/application.html", proposal=proposal, round=proposal.round)
 
 
@@ -188,9 +200,14 @@ def vote(round_slug: str):
     if request.method == "GET" and request.args.get("kode"):
         form.code.data = voting.format_code(voting.normalise_code(request.args["kode"]))
     status = 200
-    if form.validate_on_submit():
+    if form.validate_on_submit() and limits.code_guessing_blocked():
+        db.session.commit()
+        form.form_errors.append(limits.wrong_code_message())
+        status = 429
+    elif form.is_submitted() and not form.errors:
         code = voting.find_code(round_, form.code.data)
         if code is None:
+            limits.record_wrong_code()
             form.code.errors.append(
                 _("We do not recognise this code for this vote. Check the letters and try again.")
             )
@@ -355,9 +372,14 @@ def why(round_slug: str):
     explanation = None
     code = session_code(round_) if request.method == "GET" else None
     status = 200
-    if form.validate_on_submit():
+    if form.validate_on_submit() and limits.code_guessing_blocked():
+        db.session.commit()
+        form.form_errors.append(limits.wrong_code_message())
+        status = 429
+    elif form.is_submitted() and not form.errors:
         code = voting.find_code(round_, form.code.data)
         if code is None:
+            limits.record_wrong_code()
             form.code.errors.append(_("We do not recognise this code for this vote."))
             status = 400
     elif form.is_submitted():
@@ -413,9 +435,14 @@ def join():
     if request.method == "GET" and request.args.get("kode"):
         form.code.data = voting.normalise_code(request.args["kode"])
     status = 200
-    if form.validate_on_submit():
+    if form.validate_on_submit() and limits.code_guessing_blocked():
+        db.session.commit()
+        form.form_errors.append(limits.wrong_code_message())
+        status = 429
+    elif form.is_submitted() and not form.errors:
         group = services.find_group(form.code.data)
         if group is None:
+            limits.record_wrong_code()
             form.code.errors.append(_("We do not know this group code. Ask your group leader."))
             status = 400
         else:

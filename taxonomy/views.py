@@ -106,7 +106,7 @@ def form(slug: str):
         if form.website.data:
             # A robot filled in the hidden field: pretend all went well, store nothing.
             return redirect(url_for("input.thanks", slug=topic.slug))
-        if not services.submission_allowed(request.remote_addr or ""):
+        if not services.submission_allowed():
             db.session.commit()
             form.form_errors.append(
                 _(

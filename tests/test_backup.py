@@ -12,7 +12,9 @@ from tests.conftest import make_user
 
 def _state() -> tuple[list[str], list[tuple[str, str]]]:
     users = sorted(db.session.scalars(select(User.username)))
-    areas = sorted(tuple(row) for row in db.session.execute(select(Neighbourhood.slug, Neighbourhood.name)))
+    areas = sorted(
+        tuple(row) for row in db.session.execute(select(Neighbourhood.slug, Neighbourhood.name))
+    )
     return users, areas
 
 
