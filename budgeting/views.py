@@ -220,18 +220,24 @@ def vote(round_slug: str):
     return render_template("budgeting/code.html", round=round_, form=form), status
 
 
+def is_number(raw: str) -> bool:
+    """A whole number from 0 that ``int`` reads and a database column holds: ``isdigit`` alone
+    lets "²" through, and thousands of digits are refused by ``int`` itself."""
+    return raw.isascii() and raw.isdigit() and len(raw) <= 9
+
+
 def parse_choice(round_: Round | voting.FrozenRound, form) -> tuple[voting.Choice, list[str]]:
     """Read the ballot fields; returns the choice and problems with the fields themselves."""
     problems: list[str] = []
     ids = {p.id for p in round_.accepted}
     if round_.ballot_type in ("approval", "knapsack"):
-        picked = [int(v) for v in form.getlist("project") if v.isdigit() and int(v) in ids]
+        picked = [int(v) for v in form.getlist("project") if is_number(v) and int(v) in ids]
         return voting.Choice(picked), problems
     if round_.ballot_type == "points":
         projects, points = [], []
         for pid in sorted(ids):
             raw = (form.get(f"points-{pid}") or "").strip()
-            if raw and not raw.isdigit():
+            if raw and not is_number(raw):
                 problems.append(_("Points must be whole numbers from 0 and up."))
                 continue
             projects.append(pid)
@@ -240,7 +246,7 @@ def parse_choice(round_: Round | voting.FrozenRound, form) -> tuple[voting.Choic
     ranks: dict[int, int] = {}
     for pid in ids:
         raw = form.get(f"rank-{pid}") or ""
-        if raw.isdigit():
+        if is_number(raw):
             ranks[pid] = int(raw)
     if len(set(ranks.values())) != len(ranks):
         problems.append(_("Give each place in the ranking to one project only."))
@@ -817,7 +823,7 @@ def tie_order(round_id: int):
         for group_ in results.possible_ties(round_):
             for p in group_:
                 raw = request.form.get(f"place-{p.id}", "")
-                drawn[p.id] = int(raw) if raw.isdigit() else 0
+                drawn[p.id] = int(raw) if is_number(raw) else 0
         order = sorted(drawn, key=lambda pid: (drawn[pid], pid))
         if any(v == 0 for v in drawn.values()) or len(set(drawn.values())) != len(drawn):
             flash(_("Give every tied project its own drawn place (1, 2, 3 …)."), "error")
@@ -857,7 +863,7 @@ def agreement(round_id: int):
         support = {}
         for p in round_.accepted:
             raw = request.form.get(f"support-{p.id}", "")
-            support[p.id] = int(raw) if raw.isdigit() else 0
+            support[p.id] = int(raw) if is_number(raw) else 0
         try:
             results.record_agreement(round_, funded, support, form.note.data, g.user)
         except services.BudgetingError as error:

@@ -183,8 +183,9 @@ def vote(panel_id: int, token: str):
     if form.validate_on_submit():
         try:
             for rec in recommendations:
-                chosen = form[f"r{rec.id}"].data
-                if chosen not in (None, "", "None"):
+                # Optional() lets a blank answer (even " ") through unchecked: it means no vote.
+                chosen = (form[f"r{rec.id}"].data or "").strip()
+                if chosen not in ("", "None"):
                     deliberation.cast_support(rec, volunteer, int(chosen))
         except PanelError as error:
             db.session.rollback()

@@ -355,7 +355,11 @@ def code_item(item_id: int):
     if form.validate_on_submit():
         span = _excerpt_span(form, item.text)
         chosen = form.codes.data or []
-        suggested_ids = {int(x) for x in (form.suggested.data or "").split(",") if x.isdigit()}
+        suggested_ids = {
+            int(x)
+            for x in (form.suggested.data or "").split(",")
+            if x.isascii() and x.isdigit() and len(x) <= 9
+        }
         if span is None:
             form.excerpt.errors.append(_("The excerpt must be copied exactly from the text."))
             status = 400
