@@ -238,6 +238,9 @@ def bulk():
 IMPORT_MESSAGES = {
     "import.no_text_column": lambda e: _("The file has no column named “text”."),
     "import.no_rows": lambda e: _("The file has no rows."),
+    "import.not_csv": lambda e: _(
+        "The file could not be read as a CSV file. Save it again as CSV from the spreadsheet."
+    ),
     "import.empty_text": lambda e: _("The text is empty."),
     "import.text_too_long": lambda e: _("The text is longer than 5000 characters."),
     "import.bad_date": lambda e: _(

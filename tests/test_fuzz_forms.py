@@ -231,3 +231,47 @@ def test_no_resident_form_gives_a_500_or_saves_half_a_submission(app, client):
             ]
         failures += fuzz_route(client, url, names, csrf_token(client), endpoint)
     assert not failures, "\n".join(failures[:20])
+
+
+DATABASE_INT_MAX = 2**31 - 1  # PostgreSQL ``integer``; SQLite fails beyond 2**63 - 1
+
+
+def _form_classes() -> list[type]:
+    """Every form class of the app (forms built per panel at request time are built from
+    fields declared here too)."""
+    from flask_wtf import FlaskForm
+
+    import budgeting.forms
+    import panels.forms
+    import taxonomy.forms
+
+    assert budgeting.forms and panels.forms and taxonomy.forms
+    found, todo = [], list(FlaskForm.__subclasses__())
+    while todo:
+        cls = todo.pop()
+        found.append(cls)
+        todo.extend(cls.__subclasses__())
+    return found
+
+
+def test_every_whole_number_field_has_an_upper_bound_the_database_can_hold(app):
+    """A number too large for the column would be accepted by the form and crash the insert."""
+    from wtforms import IntegerField
+    from wtforms.fields.core import UnboundField
+    from wtforms.validators import NumberRange
+
+    unbounded = []
+    for cls in _form_classes():
+        for name in dir(cls):
+            field = getattr(cls, name, None)
+            if not isinstance(field, UnboundField) or not issubclass(
+                field.field_class, IntegerField
+            ):
+                continue
+            validators = field.kwargs.get("validators") or (
+                field.args[1] if len(field.args) > 1 else []
+            )
+            maxima = [v.max for v in validators if isinstance(v, NumberRange) and v.max is not None]
+            if not maxima or max(maxima) > DATABASE_INT_MAX:
+                unbounded.append(f"{cls.__module__}.{cls.__name__}.{name}")
+    assert not unbounded, "\n".join(unbounded)
