@@ -83,3 +83,40 @@ def test_nul_characters_are_dropped_from_what_residents_type(client):
     assert db.session.scalar(select(InputItem.text).where(InputItem.channel == "web")) == (
         "Mer lys i parken"
     )
+
+
+def _bundle(pb: bytes, result_json: bytes) -> bytes:
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("ballots.pb", pb)
+        archive.writestr("result.json", result_json)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("result_json", [b"[]", b'{"variant": ["x"]}', b"not json"])
+def test_a_bundle_whose_result_is_not_an_object_is_refused_with_a_message(
+    client, auth, result_json
+):
+    from tests.budgeting_rules.test_pb_format import GOOD
+
+    auth.become("reader")
+    data = {"file": (io.BytesIO(_bundle(GOOD.encode(), result_json)), "resultat.zip")}
+    response = client.post(
+        "/budgeting/importer?lang=en", data=data, content_type="multipart/form-data"
+    )
+    assert response.status_code == 400
+    assert "error-message" in response.text
+
+
+def test_a_bundle_that_unpacks_too_large_is_refused_before_reading(client, auth, monkeypatch):
+    from budgeting import results
+
+    monkeypatch.setattr(results, "MAX_UNPACKED_BYTES", 1000)
+    auth.become("reader")
+    bomb = _bundle(b"META\n" + b" " * 5000, b"{}")
+    assert len(bomb) < 1000
+    data = {"file": (io.BytesIO(bomb), "resultat.zip")}
+    response = client.post("/budgeting/importer", data=data, content_type="multipart/form-data")
+    assert response.status_code == 400

@@ -19,6 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.budgeting_rules.test_pb_format import GOOD as GOOD_PB
 from tests.test_abuse import table_rows
 from tests.test_fuzz_forms import LIMITS_OFF, csrf_token, is_clear_error
 
@@ -119,7 +120,13 @@ def pb_files():
         st.just(b"not json"),
         st.dictionaries(
             st.sampled_from(["variant", "tie_break", "winners"]),
-            st.one_of(st.text(max_size=10), st.integers(), st.just("order:p1,p9,,")),
+            st.one_of(
+                st.text(max_size=10),
+                st.integers(),
+                st.just("order:p1,p9,,"),
+                st.sampled_from(["greedy_cost", "mes_cost", "nonsense"]),
+                st.lists(st.integers(), max_size=2),
+            ),
         ).map(lambda d: json.dumps(d).encode()),
     )
 
@@ -128,7 +135,7 @@ def pb_files():
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w") as archive:
             if draw(st.booleans()):
-                archive.writestr("ballots.pb", draw(pb))
+                archive.writestr("ballots.pb", draw(st.one_of(pb, st.just(GOOD_PB.encode()))))
             if draw(st.booleans()):
                 archive.writestr("result.json", draw(result_json))
         return out.getvalue()
