@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from flask_wtf.form import _Auto
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -53,6 +54,12 @@ def wrap_formdata(meta, form, formdata):
 
 def init_app(app: Flask) -> None:
     FlaskForm.Meta.wrap_formdata = wrap_formdata
+    hops = int(app.config.get("PROXY_HOPS", 0))
+    if hops:
+        # Behind a reverse proxy every request comes from the proxy's address: the limits on
+        # logins, codes and forms (app.limits) would then lock everybody out at once. Trust
+        # X-Forwarded-For/-Proto from exactly this many proxies, never from the client itself.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     app.after_request(add_security_headers)
     if app.config["TINGET_ENV"] == "production":
 

@@ -390,3 +390,29 @@ def test_referrer_policy_keeps_personal_links_from_other_sites(client):
     """Status pages carry the resident's token in their address; it must never be sent on to
     another site as a Referer."""
     assert client.get("/").headers["Referrer-Policy"] in ("same-origin", "no-referrer")
+
+
+@pytest.mark.app_config(CODE_MAX_WRONG_PER_HOUR=1, PROXY_HOPS=1)
+def test_behind_a_proxy_each_resident_has_their_own_code_counter(app):
+    residents = build_residents()
+    url = f"/budsjett/{residents.voting_a.slug}/stem"
+
+    def from_address(address: str, code: str):
+        return app.test_client().post(
+            url, data={"code": code}, headers={"X-Forwarded-For": address}
+        )
+
+    assert from_address("203.0.113.5", "ZZZZZZZZZZ").status_code == 400
+    assert from_address("203.0.113.5", residents.voting_a.code).status_code == 429
+    assert from_address("198.51.100.7", residents.voting_a.code).status_code == 302
+
+
+@pytest.mark.app_config(CODE_MAX_WRONG_PER_HOUR=1)
+def test_without_a_proxy_a_forged_forwarded_for_header_changes_nothing(app, client):
+    residents = build_residents()
+    url = f"/budsjett/{residents.voting_a.slug}/stem"
+    client.post(url, data={"code": "ZZZZZZZZZZ"}, headers={"X-Forwarded-For": "203.0.113.5"})
+    again = client.post(
+        url, data={"code": residents.voting_a.code}, headers={"X-Forwarded-For": "198.51.100.7"}
+    )
+    assert again.status_code == 429
