@@ -129,16 +129,26 @@ def _short(fields: dict) -> str:
     )
 
 
+#: Submissions tried per route in this run (``pytest -rP`` prints them).
+TRIED: dict[str, int] = {}
+
+
 def fuzz_route(client, url: str, names: list[str], token: str, endpoint: str) -> list[str]:
     failures: list[str] = []
 
     @FUZZ
     @given(field_values(names))
     def submit(fields):
+        TRIED[endpoint] = TRIED.get(endpoint, 0) + 1
         check(client, url, token, fields, failures, endpoint)
 
     submit()
     return failures
+
+
+def report_tried(endpoints) -> None:
+    tried = {e: TRIED.get(e, 0) for e in endpoints}
+    print(f"fuzzed {len(tried)} routes, {sum(tried.values())} submissions: {tried}")
 
 
 @pytest.mark.app_config(**LIMITS_OFF)
@@ -165,6 +175,7 @@ def test_no_staff_form_gives_a_500_or_saves_half_a_submission(app, client, auth)
         names = pages.get(url, {}).get("") or _posted_to(pages, url) or every_name[:30]
         failures += fuzz_route(client, url, names, token, endpoint)
         auth.become("admin")
+    report_tried(e for e, _, _ in routes)
     assert len(routes) > 40
     assert not failures, "\n".join(failures[:20])
 
@@ -230,6 +241,7 @@ def test_no_resident_form_gives_a_500_or_saves_half_a_submission(app, client):
                 f"rank-{residents.voting_a.proposal_id}",
             ]
         failures += fuzz_route(client, url, names, csrf_token(client), endpoint)
+    report_tried(RESIDENT_FORMS)
     assert not failures, "\n".join(failures[:20])
 
 

@@ -219,9 +219,13 @@ def fuzz_upload(client, url: str, files, fields: dict | None = None) -> list[str
     token = csrf_token(client)
     failures: list[str] = []
 
+    tried = 0
+
     @WEB
     @given(files)
     def send(data):
+        nonlocal tried
+        tried += 1
         before = table_rows(skip=("audit_event",))
         response = upload(client, url, token, data, fields)
         if response.status_code >= 500:
@@ -233,6 +237,7 @@ def fuzz_upload(client, url: str, files, fields: dict | None = None) -> list[str
                 failures.append(f"{url}: refused but saved, {data[:80]!r}")
 
     send()
+    print(f"uploaded {tried} files to {url}")
     return failures
 
 
