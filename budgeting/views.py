@@ -168,7 +168,7 @@ def apply(round_slug: str):
 def application(token: str):
     if limits.code_guessing_blocked():
         db.session.commit()
-        abort(429, limits.wrong_code_message())
+        abort(429)  # the translated "too many attempts" page
     proposal = db.session.scalar(select(Proposal).where(Proposal.token == token))
     if proposal is None:
         limits.record_wrong_code()
