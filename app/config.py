@@ -48,6 +48,12 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # Failed logins allowed per account and per client address within the window.
         "LOGIN_MAX_FAILURES": 5,
         "LOGIN_FAILURE_WINDOW_SECONDS": 15 * 60,
+        # Residents' clients (app.limits): wrong codes of any kind, and public forms sent, per
+        # hour. Real residents type a code wrong a few times at most and send one form.
+        "CODE_MAX_WRONG_PER_HOUR": 20,
+        "PUBLIC_FORM_MAX_PER_HOUR": 20,
+        # Reverse proxies in front of Tinget whose X-Forwarded-For is trusted (0 = none).
+        "PROXY_HOPS": 0,
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
     }
 
@@ -62,8 +68,14 @@ def from_environment() -> dict[str, Any]:
         found["SECRET_KEY"] = env["TINGET_SECRET_KEY"]
     if "TINGET_DATABASE_URL" in env:
         found["SQLALCHEMY_DATABASE_URI"] = env["TINGET_DATABASE_URL"]
-    if "TINGET_LOGIN_MAX_FAILURES" in env:
-        found["LOGIN_MAX_FAILURES"] = int(env["TINGET_LOGIN_MAX_FAILURES"])
+    for name in (
+        "LOGIN_MAX_FAILURES",
+        "CODE_MAX_WRONG_PER_HOUR",
+        "PUBLIC_FORM_MAX_PER_HOUR",
+        "PROXY_HOPS",
+    ):
+        if f"TINGET_{name}" in env:
+            found[name] = int(env[f"TINGET_{name}"])
     return found
 
 

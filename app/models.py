@@ -84,3 +84,12 @@ class LoginFailure(db.Model):
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     username: Mapped[str] = mapped_column(String(80), index=True)
     client: Mapped[str] = mapped_column(Text, default="")
+
+
+class CodeAttempt(db.Model):
+    """A wrong resident code or a public form sent, kept an hour (keyed hash of the client and
+    purpose only) so that guessing codes and flooding forms are slowed down (``app.limits``)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    client: Mapped[str] = mapped_column(String(64), index=True)

@@ -1,8 +1,13 @@
-"""Security headers sent with every response."""
+"""Security headers sent with every response, and the form data every form sees."""
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, request
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from flask_wtf.form import _Auto
+from werkzeug.datastructures import CombinedMultiDict, MultiDict
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -31,7 +36,30 @@ def add_security_headers(response):
     return response
 
 
+_flask_wtf_wrap_formdata = FlaskForm.Meta.wrap_formdata
+
+
+def wrap_formdata(meta, form, formdata):
+    """What a form reads from a POST: files only for its file fields (a file sent in a text
+    field would otherwise reach the views as an object they cannot handle), and text without NUL
+    characters (PostgreSQL refuses to store them)."""
+    wrapped = _flask_wtf_wrap_formdata(meta, form, formdata)
+    if formdata is not _Auto or wrapped is None or not (request.form or request.files):
+        return wrapped
+    text = MultiDict((k, v.replace("\x00", "")) for k, v in request.form.items(multi=True))
+    file_fields = {field.name for field in form if isinstance(field, FileField)}
+    files = MultiDict((k, v) for k, v in request.files.items(multi=True) if k in file_fields)
+    return CombinedMultiDict((files, text)) if files else text
+
+
 def init_app(app: Flask) -> None:
+    FlaskForm.Meta.wrap_formdata = wrap_formdata
+    hops = int(app.config.get("PROXY_HOPS", 0))
+    if hops:
+        # Behind a reverse proxy every request comes from the proxy's address: the limits on
+        # logins, codes and forms (app.limits) would then lock everybody out at once. Trust
+        # X-Forwarded-For/-Proto from exactly this many proxies, never from the client itself.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     app.after_request(add_security_headers)
     if app.config["TINGET_ENV"] == "production":
 

@@ -57,10 +57,18 @@ VARIANT_LABELS = {
 NEED_NUMBER = _l("Write a whole number.")
 
 
+#: The largest whole number the database columns hold (PostgreSQL ``integer``).
+LARGEST = 2_000_000_000
+
+
 def _whole(label, minimum: int = 0, required: bool = False, **kw) -> IntegerField:
     validators = [
         InputRequired(message=NEED_NUMBER) if required else Optional(),
-        NumberRange(min=minimum, message=_l("The number must be at least %(min)s.")),
+        NumberRange(
+            min=minimum,
+            max=LARGEST,
+            message=_l("Write a whole number from %(min)s to %(max)s."),
+        ),
     ]
     return IntegerField(label, validators=validators, **kw)
 
@@ -76,6 +84,11 @@ class RoundForm(FlaskForm):
     neighbourhood_id = SelectField(_l("Neighbourhood"), coerce=int, validate_choice=False)
     year = _whole(_l("Year"), 2000)
     purpose = TextAreaField(_l("Purpose and criteria"), render_kw={"rows": 4})
+    administrator = StringField(
+        _l("Run by"),
+        default="Kulturenheten",
+        validators=[DataRequired(message=_l("Say who runs the round.")), Length(max=120)],
+    )
     budget = _whole(_l("Budget in NOK"), 1, required=True)
     ballot_type = SelectField(
         _l("Ballot type"), choices=[(b, BALLOT_TYPE_LABELS[b]) for b in BALLOT_TYPES]

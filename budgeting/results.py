@@ -12,6 +12,7 @@ import io
 import json
 import secrets
 import zipfile
+import zlib
 from collections import Counter
 from functools import lru_cache
 from itertools import groupby
@@ -301,6 +302,9 @@ def export_bundle(round_: Round, result: Result) -> bytes:
     return buffer.getvalue()
 
 
+MAX_UNPACKED_BYTES = 64 * 1024 * 1024
+
+
 def read_upload(data: bytes) -> tuple[Election, dict[str, Any] | None]:
     """A .pb file, or a results bundle (zip with ballots.pb and result.json)."""
     try:
@@ -309,12 +313,18 @@ def read_upload(data: bytes) -> tuple[Election, dict[str, Any] | None]:
                 names = set(archive.namelist())
                 if "ballots.pb" not in names:
                     raise BudgetingError("import.no_pb")
+                # A small zip can unpack to gigabytes: refuse before reading.
+                if sum(archive.getinfo(n).file_size for n in names) > MAX_UNPACKED_BYTES:
+                    raise BudgetingError("import.bad_zip")
                 expected = (
                     json.loads(archive.read("result.json")) if "result.json" in names else None
                 )
+                if expected is not None and not isinstance(expected, dict):
+                    raise BudgetingError("import.bad_json")
                 return read_pb(archive.read("ballots.pb")), expected
         return read_pb(data), None
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError, zlib.error):
+        # corrupt, encrypted or of a compression method Python does not read
         raise BudgetingError("import.bad_zip") from None
     except (ValueError, KeyError):
         raise BudgetingError("import.bad_json") from None
@@ -335,6 +345,8 @@ def count_upload(data: bytes, variant: str | None = None) -> dict[str, Any]:
         if text.startswith("order:"):
             tie = TieBreak.by_order([t for t in text[6:].split(",") if t])
     variant = variant or election.meta.get("rule") or "greedy_cost"
+    if not isinstance(variant, str):  # result.json is the uploader's: any JSON value
+        raise BudgetingError("import.bad_json")
     try:
         outcome = count(election, variant, tie)
     except RulesError as error:

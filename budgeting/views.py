@@ -23,6 +23,7 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from app import limits
 from app.auth import roles_required
 from app.extensions import db
 from app.i18n import current_language
@@ -131,7 +132,11 @@ def apply(round_slug: str):
     if request.method == "GET" and round_.neighbourhood_id:
         form.neighbourhood_id.data = round_.neighbourhood_id
     status = 200
-    if form.validate_on_submit():
+    if form.validate_on_submit() and limits.public_form_blocked():
+        db.session.commit()
+        form.form_errors.append(limits.public_form_message())
+        status = 429
+    elif form.is_submitted() and not form.errors:
         application = services.Application(
             title=form.title.data,
             description=form.description.data,
@@ -152,6 +157,7 @@ def apply(round_slug: str):
             form.form_errors.append(error_message(error))
             status = 400
         else:
+            limits.record_public_form()
             db.session.commit()
             flash(_("Thank you! Your application has been received."), "success")
             return redirect(url_for("budget.application", token=proposal.token))
@@ -162,7 +168,13 @@ def apply(round_slug: str):
 
 @public_bp.route("/soknad/<token>")
 def application(token: str):
-    proposal = db.session.scalar(select(Proposal).where(Proposal.token == token)) or abort(404)
+    if limits.code_guessing_blocked():
+        db.session.commit()
+        abort(429)  # the translated "too many attempts" page
+    proposal = db.session.scalar(select(Proposal).where(Proposal.token == token))
+    if proposal is None:
+        limits.record_wrong_code()
+        abort(404)
     from followup import services as followup
 
     # The short receipt code and the programme's answer, shared with every other contribution.
@@ -201,9 +213,14 @@ def vote(round_slug: str):
     if request.method == "GET" and request.args.get("kode"):
         form.code.data = voting.format_code(voting.normalise_code(request.args["kode"]))
     status = 200
-    if form.validate_on_submit():
+    if form.validate_on_submit() and limits.code_guessing_blocked():
+        db.session.commit()
+        form.form_errors.append(limits.wrong_code_message())
+        status = 429
+    elif form.is_submitted() and not form.errors:
         code = voting.find_code(round_, form.code.data)
         if code is None:
+            limits.record_wrong_code()
             form.code.errors.append(
                 _("We do not recognise this code for this vote. Check the letters and try again.")
             )
@@ -216,18 +233,24 @@ def vote(round_slug: str):
     return render_template("budgeting/code.html", round=round_, form=form), status
 
 
+def is_number(raw: str) -> bool:
+    """A whole number from 0 that ``int`` reads and a database column holds: ``isdigit`` alone
+    lets "²" through, and thousands of digits are refused by ``int`` itself."""
+    return raw.isascii() and raw.isdigit() and len(raw) <= 9
+
+
 def parse_choice(round_: Round | voting.FrozenRound, form) -> tuple[voting.Choice, list[str]]:
     """Read the ballot fields; returns the choice and problems with the fields themselves."""
     problems: list[str] = []
     ids = {p.id for p in round_.accepted}
     if round_.ballot_type in ("approval", "knapsack"):
-        picked = [int(v) for v in form.getlist("project") if v.isdigit() and int(v) in ids]
+        picked = [int(v) for v in form.getlist("project") if is_number(v) and int(v) in ids]
         return voting.Choice(picked), problems
     if round_.ballot_type == "points":
         projects, points = [], []
         for pid in sorted(ids):
             raw = (form.get(f"points-{pid}") or "").strip()
-            if raw and not raw.isdigit():
+            if raw and not is_number(raw):
                 problems.append(_("Points must be whole numbers from 0 and up."))
                 continue
             projects.append(pid)
@@ -236,7 +259,7 @@ def parse_choice(round_: Round | voting.FrozenRound, form) -> tuple[voting.Choic
     ranks: dict[int, int] = {}
     for pid in ids:
         raw = form.get(f"rank-{pid}") or ""
-        if raw.isdigit():
+        if is_number(raw):
             ranks[pid] = int(raw)
     if len(set(ranks.values())) != len(ranks):
         problems.append(_("Give each place in the ranking to one project only."))
@@ -368,9 +391,14 @@ def why(round_slug: str):
     explanation = None
     code = session_code(round_) if request.method == "GET" else None
     status = 200
-    if form.validate_on_submit():
+    if form.validate_on_submit() and limits.code_guessing_blocked():
+        db.session.commit()
+        form.form_errors.append(limits.wrong_code_message())
+        status = 429
+    elif form.is_submitted() and not form.errors:
         code = voting.find_code(round_, form.code.data)
         if code is None:
+            limits.record_wrong_code()
             form.code.errors.append(_("We do not recognise this code for this vote."))
             status = 400
     elif form.is_submitted():
@@ -426,9 +454,14 @@ def join():
     if request.method == "GET" and request.args.get("kode"):
         form.code.data = voting.normalise_code(request.args["kode"])
     status = 200
-    if form.validate_on_submit():
+    if form.validate_on_submit() and limits.code_guessing_blocked():
+        db.session.commit()
+        form.form_errors.append(limits.wrong_code_message())
+        status = 429
+    elif form.is_submitted() and not form.errors:
         group = services.find_group(form.code.data)
         if group is None:
+            limits.record_wrong_code()
             form.code.errors.append(_("We do not know this group code. Ask your group leader."))
             status = 400
         else:
@@ -803,7 +836,7 @@ def tie_order(round_id: int):
         for group_ in results.possible_ties(round_):
             for p in group_:
                 raw = request.form.get(f"place-{p.id}", "")
-                drawn[p.id] = int(raw) if raw.isdigit() else 0
+                drawn[p.id] = int(raw) if is_number(raw) else 0
         order = sorted(drawn, key=lambda pid: (drawn[pid], pid))
         if any(v == 0 for v in drawn.values()) or len(set(drawn.values())) != len(drawn):
             flash(_("Give every tied project its own drawn place (1, 2, 3 …)."), "error")
@@ -843,7 +876,7 @@ def agreement(round_id: int):
         support = {}
         for p in round_.accepted:
             raw = request.form.get(f"support-{p.id}", "")
-            support[p.id] = int(raw) if raw.isdigit() else 0
+            support[p.id] = int(raw) if is_number(raw) else 0
         try:
             results.record_agreement(round_, funded, support, form.note.data, g.user)
         except services.BudgetingError as error:

@@ -7,21 +7,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from flask import current_app
 from flask_babel import force_locale
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 
 from app import audit
-from app.accounts import client_fingerprint
 from app.extensions import db
 from app.models import Neighbourhood, User, utcnow
 from budgeting.models import ProjectUpdate, Proposal, Round
 from budgeting.results import latest_result
 from budgeting.services import Application, submit_proposal
-from panels.models import CodeAttempt
 from taxonomy.models import Coding, InputItem
 from taxonomy.services import intake
 from taxonomy.vocabulary import AGE_BANDS
@@ -89,24 +86,6 @@ def item_by_receipt(code: str | None) -> InputItem | None:
     if len(code) < 6:
         return None
     return db.session.scalar(select(InputItem).where(InputItem.receipt == code))
-
-
-def receipt_guessing_blocked(address: str) -> bool:
-    """Has this client typed too many wrong receipt codes in the last hour? Uses the panels'
-    record of wrong codes with its own fingerprint purpose, so the two counters stay apart."""
-    since = utcnow() - timedelta(hours=1)
-    db.session.execute(delete(CodeAttempt).where(CodeAttempt.at < since))
-    wrong = db.session.scalar(
-        select(func.count(CodeAttempt.id)).where(
-            CodeAttempt.client == client_fingerprint(address, "followup-receipt"),
-            CodeAttempt.at >= since,
-        )
-    )
-    return wrong >= int(current_app.config.get("FOLLOWUP_MAX_WRONG_CODES", 20))
-
-
-def record_wrong_receipt(address: str) -> None:
-    db.session.add(CodeAttempt(client=client_fingerprint(address, "followup-receipt")))
 
 
 def proposal_receipt(proposal: Proposal) -> str | None:

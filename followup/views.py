@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import select
 
+from app import limits
 from app.auth import roles_required
 from app.extensions import db
 from app.i18n import current_language
@@ -88,9 +89,9 @@ def receipt_form():
 
 
 def _lookup(code: str, form: ReceiptForm) -> tuple[InputItem | None, int]:
-    """Find the contribution of a typed code, counting wrong codes per client."""
-    client = request.remote_addr or ""
-    if services.receipt_guessing_blocked(client):
+    """Find the contribution of a typed code; wrong codes count with every other kind of
+    resident code (app.limits), so guessing receipts cannot get around the lock-out."""
+    if limits.code_guessing_blocked():
         db.session.commit()
         form.form_errors.append(
             _("Too many wrong codes from this device. Wait an hour and try again.")
@@ -98,8 +99,7 @@ def _lookup(code: str, form: ReceiptForm) -> tuple[InputItem | None, int]:
         return None, 429
     item = services.item_by_receipt(code)
     if item is None:
-        services.record_wrong_receipt(client)
-        db.session.commit()
+        limits.record_wrong_code()
         form.code.errors = [
             _("We found no contribution with this code. Check the code and try again.")
         ]

@@ -96,7 +96,10 @@ class PanelForm(FlaskForm):
     )
     pool_target = IntegerField(
         _l("Volunteers wanted before the draw"),
-        validators=[Optional(), NumberRange(min=2, message=_l("Enter at least 2."))],
+        validators=[
+            Optional(),
+            NumberRange(min=2, max=100_000, message=_l("Enter a number from 2 to 100 000.")),
+        ],
     )
     shares = TextAreaField(_l("Population shares (optional)"), render_kw={"rows": 5})
     tolerance = IntegerField(
@@ -125,8 +128,8 @@ class PanelForm(FlaskForm):
         default=90,
         validators=[InputRequired(), NumberRange(min=0, max=3650)],
     )
-    min_age = IntegerField(_l("Youngest age"), validators=[Optional(), NumberRange(min=0)])
-    max_age = IntegerField(_l("Oldest age"), validators=[Optional(), NumberRange(min=0)])
+    min_age = IntegerField(_l("Youngest age"), validators=[Optional(), NumberRange(min=0, max=120)])
+    max_age = IntegerField(_l("Oldest age"), validators=[Optional(), NumberRange(min=0, max=120)])
     submit = SubmitField(_l("Create panel"))
 
     learning_starts = DateField(_l("Learning phase starts"), validators=[Optional()])

@@ -41,6 +41,9 @@ MESSAGES: dict[str, Callable[[dict[str, Any]], str]] = {
         "The file lacks the columns %(columns)s (household id, address and area are needed).",
         columns=", ".join(p.get("columns", [])),
     ),
+    "register.not_csv": lambda p: _(
+        "The file could not be read as a CSV file. Save it again as CSV from the spreadsheet."
+    ),
     "register.too_many_rows": lambda p: _(
         "The file has more than %(maximum)s rows.", maximum=p.get("maximum")
     ),

@@ -301,12 +301,3 @@ class SupportVote(db.Model):
     volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteer.id", ondelete="CASCADE"))
     score: Mapped[int]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
-class CodeAttempt(db.Model):
-    """A wrong letter or check-in code, kept an hour (keyed hash of the client only) so that
-    guessing codes is slowed down."""
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    client: Mapped[str] = mapped_column(String(64), index=True)

@@ -5,10 +5,11 @@ record of each lottery's commitment and seed. A token only works under its own p
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from app import limits
 from app.extensions import db
 from app.i18n import current_language
 
@@ -37,10 +38,9 @@ def member_or_404(panel: Panel, token: str):
 def code():
     form = CodeForm()
     status = 200
-    client = request.remote_addr or ""
     if form.validate_on_submit():
         invitation = None
-        if services.code_guessing_blocked(client):
+        if limits.code_guessing_blocked():
             form.form_errors.append(message("code.too_many_wrong"))
             status = 429
         else:
@@ -50,7 +50,7 @@ def code():
                 )
             )
             if invitation is None:
-                services.record_wrong_code(client)
+                limits.record_wrong_code()
                 form.code.errors = [message("checkin.unknown_code")]
                 status = 400
         db.session.commit()
@@ -80,7 +80,11 @@ def _signup(panel: Panel, invitation: Invitation | None):
         )
     form = signup_form(panel)
     status = 200
-    if form.validate_on_submit():
+    if form.validate_on_submit() and limits.public_form_blocked():
+        db.session.commit()
+        form.form_errors.append(limits.public_form_message())
+        status = 429
+    elif form.is_submitted() and not form.errors:
         answers = SignUp(
             features={c: form[f"q{i}"].data for i, c in enumerate(panel.categories)},
             availability=form.availability.data or [],
@@ -103,6 +107,7 @@ def _signup(panel: Panel, invitation: Invitation | None):
             form.form_errors.append(message(error.code, error.params))
             status = 400
         else:
+            limits.record_public_form()
             db.session.commit()
             flash(
                 _(
@@ -178,8 +183,9 @@ def vote(panel_id: int, token: str):
     if form.validate_on_submit():
         try:
             for rec in recommendations:
-                chosen = form[f"r{rec.id}"].data
-                if chosen not in (None, "", "None"):
+                # Optional() lets a blank answer (even " ") through unchecked: it means no vote.
+                chosen = (form[f"r{rec.id}"].data or "").strip()
+                if chosen not in ("", "None"):
                     deliberation.cast_support(rec, volunteer, int(chosen))
         except PanelError as error:
             db.session.rollback()
@@ -246,8 +252,7 @@ def checkin(panel_id: int, token: str):
 
 def _typed_check_in(session_: PanelSession, form: CheckinForm) -> tuple[int, bool]:
     """Check in with a typed personal code; wrong codes count towards the guessing limit."""
-    client = request.remote_addr or ""
-    if services.code_guessing_blocked(client):
+    if limits.code_guessing_blocked():
         db.session.commit()
         form.form_errors.append(message("code.too_many_wrong"))
         return 429, False
@@ -256,8 +261,7 @@ def _typed_check_in(session_: PanelSession, form: CheckinForm) -> tuple[int, boo
     except PanelError as error:
         db.session.rollback()
         if error.code == "checkin.unknown_code":
-            services.record_wrong_code(client)
-            db.session.commit()
+            limits.record_wrong_code()
         form.code.errors = [message(error.code, error.params)]
         return 400, False
     db.session.commit()

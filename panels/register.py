@@ -68,7 +68,10 @@ def read_register(data: bytes, known_areas: Iterable[str] | None = None) -> Regi
     text, encoding = decode(data)
     if not text.strip():
         raise RegisterFileError("register.empty")
-    rows = list(csv.reader(io.StringIO(text), _dialect(text)))
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), _dialect(text)))
+    except csv.Error:  # a stray quote or line break, a cell beyond the csv module's limit
+        raise RegisterFileError("register.not_csv") from None
     header = [h.strip().casefold() for h in rows[0]]
     positions: dict[str, int] = {}
     for name, accepted in COLUMNS.items():

@@ -10,11 +10,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from flask import current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 
 from app import audit
-from app.accounts import client_fingerprint
 from app.extensions import db
 from app.models import Neighbourhood, User, utcnow
 from sampling.errors import SamplingError
@@ -24,7 +22,6 @@ from .models import (
     ACCESS_NEEDS,
     AVAILABILITY,
     PHASES,
-    CodeAttempt,
     Invitation,
     Panel,
     PanelQuota,
@@ -398,23 +395,6 @@ def run_stage1(
         ],
     )
     return invitations
-
-
-def code_guessing_blocked(address: str) -> bool:
-    """Has this client typed too many wrong codes lately (``PANELS_MAX_WRONG_CODES`` per
-    hour)? Old attempts are deleted on the way."""
-    since = utcnow() - timedelta(hours=1)
-    db.session.execute(delete(CodeAttempt).where(CodeAttempt.at < since))
-    wrong = db.session.scalar(
-        select(func.count(CodeAttempt.id)).where(
-            CodeAttempt.client == client_fingerprint(address, "panels-code"), CodeAttempt.at >= since
-        )
-    )
-    return wrong >= int(current_app.config.get("PANELS_MAX_WRONG_CODES", 20))
-
-
-def record_wrong_code(address: str) -> None:
-    db.session.add(CodeAttempt(client=client_fingerprint(address, "panels-code")))
 
 
 def invitation_by_code(panel: Panel, typed: str) -> Invitation | None:

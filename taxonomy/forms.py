@@ -18,7 +18,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .vocabulary import AGE_BANDS, CHANNELS, INPUT_LANGUAGES
@@ -115,8 +115,9 @@ class CodingForm(FlaskForm):
         validators=[Optional(), Length(max=MAX_INPUT)],
         render_kw={"rows": 2},
     )
-    start = IntegerField(validators=[Optional()])
-    end = IntegerField(validators=[Optional()])
+    # Character offsets into the item's text (bounded: they are stored in integer columns).
+    start = IntegerField(validators=[Optional(), NumberRange(min=0, max=1_000_000)])
+    end = IntegerField(validators=[Optional(), NumberRange(min=0, max=1_000_000)])
     suggested = StringField(validators=[Optional()])
     memo = TextAreaField(
         _l("Memo (optional)"), validators=[Optional(), Length(max=4000)], render_kw={"rows": 2}

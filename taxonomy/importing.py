@@ -78,15 +78,20 @@ def parse_csv(
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(content), dialect=dialect)
-    if not reader.fieldnames or "text" not in [f.strip().lower() for f in reader.fieldnames]:
+    reader = csv.DictReader(io.StringIO(content, newline=""), dialect=dialect)
+    try:
+        fieldnames, records = reader.fieldnames, list(reader)
+    except csv.Error:  # a stray quote or line break, a cell beyond the csv module's limit
+        result.errors.append(RowError(max(reader.line_num, 1), "import.not_csv"))
+        return result
+    if not fieldnames or "text" not in [f.strip().lower() for f in fieldnames]:
         result.errors.append(RowError(1, "import.no_text_column"))
         return result
     by_key = {}
     for area in areas:
         by_key[area.slug.lower()] = area
         by_key[area.name.lower()] = area
-    for number, raw in enumerate(reader, start=2):
+    for number, raw in enumerate(records, start=2):
         row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items() if k}
         errors_before = len(result.errors)
         text = row.get("text", "")

@@ -11,10 +11,9 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask import current_app, has_app_context
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 
-from app import audit
-from app.accounts import client_fingerprint
+from app import audit, limits
 from app.extensions import db
 from app.models import Neighbourhood, User, utcnow
 
@@ -119,21 +118,13 @@ def intake(
 # --- Public form rate limiting -------------------------------------------------------------
 
 
-def submission_allowed(client_address: str) -> bool:
+def submission_allowed() -> bool:
     """Record a public submission attempt; refuse when this client sent too many lately."""
     window = timedelta(seconds=current_app.config.get("TAXONOMY_INPUT_WINDOW_SECONDS", 3600))
     limit = current_app.config.get("TAXONOMY_INPUT_MAX_PER_WINDOW", 20)
-    since = utcnow() - window
-    client = client_fingerprint(client_address, "taxonomy-input")
-    db.session.execute(delete(InputSubmission).where(InputSubmission.at < since))
-    recent = db.session.scalar(
-        select(func.count(InputSubmission.id)).where(
-            InputSubmission.client == client, InputSubmission.at >= since
-        )
-    )
-    if recent >= limit:
+    if limits.too_many("taxonomy-input", limit, window, model=InputSubmission):
         return False
-    db.session.add(InputSubmission(client=client))
+    limits.record("taxonomy-input", model=InputSubmission)
     return True
 
 

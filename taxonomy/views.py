@@ -106,7 +106,7 @@ def form(slug: str):
         if form.website.data:
             # A robot filled in the hidden field: pretend all went well, store nothing.
             return redirect(url_for("input.thanks", slug=topic.slug))
-        if not services.submission_allowed(request.remote_addr or ""):
+        if not services.submission_allowed():
             db.session.commit()
             form.form_errors.append(
                 _(
@@ -239,6 +239,9 @@ def bulk():
 IMPORT_MESSAGES = {
     "import.no_text_column": lambda e: _("The file has no column named “text”."),
     "import.no_rows": lambda e: _("The file has no rows."),
+    "import.not_csv": lambda e: _(
+        "The file could not be read as a CSV file. Save it again as CSV from the spreadsheet."
+    ),
     "import.empty_text": lambda e: _("The text is empty."),
     "import.text_too_long": lambda e: _("The text is longer than 5000 characters."),
     "import.bad_date": lambda e: _(
@@ -356,7 +359,11 @@ def code_item(item_id: int):
     if form.validate_on_submit():
         span = _excerpt_span(form, item.text)
         chosen = form.codes.data or []
-        suggested_ids = {int(x) for x in (form.suggested.data or "").split(",") if x.isdigit()}
+        suggested_ids = {
+            int(x)
+            for x in (form.suggested.data or "").split(",")
+            if x.isascii() and x.isdigit() and len(x) <= 9
+        }
         if span is None:
             form.excerpt.errors.append(_("The excerpt must be copied exactly from the text."))
             status = 400

@@ -127,18 +127,6 @@ def item_of(proposal) -> InputItem:
     return services.item_for(services.PROPOSAL, proposal.id)
 
 
-@pytest.mark.app_config(FOLLOWUP_MAX_WRONG_CODES=3)
-def test_wrong_receipt_codes_are_limited_per_client_and_not_shared_with_panels(app):
-    from panels import services as panels
-
-    for _ in range(3):
-        assert not services.receipt_guessing_blocked("10.0.0.1")
-        services.record_wrong_receipt("10.0.0.1")
-    assert services.receipt_guessing_blocked("10.0.0.1")
-    assert not services.receipt_guessing_blocked("10.0.0.2")
-    assert not panels.code_guessing_blocked("10.0.0.1")
-
-
 def test_every_process_has_a_default_scope_until_staff_write_their_own(
     app, funded_round, facilitator
 ):

@@ -69,7 +69,7 @@ def test_a_typed_code_leads_to_its_status_page(client, card):
     assert response.headers["Location"].endswith(f"/svar/{item.receipt}")
 
 
-@pytest.mark.app_config(FOLLOWUP_MAX_WRONG_CODES=2)
+@pytest.mark.app_config(CODE_MAX_WRONG_PER_HOUR=2)
 def test_wrong_codes_are_refused_and_then_limited(client, card):
     item = card()
     first = client.post("/svar/?lang=en", data={"code": "AAAAAAAA"})

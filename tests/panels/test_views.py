@@ -12,8 +12,9 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
+from app.models import CodeAttempt
 from panels import selection
-from panels.models import Attendance, CodeAttempt, Panel, SupportVote, Volunteer
+from panels.models import Attendance, Panel, SupportVote, Volunteer
 
 from .conftest import panel_invitations, register_csv
 
@@ -342,7 +343,7 @@ def test_deleting_a_persons_data_is_confirmed_first(client, auth, full_pool):
     assert person.name == "" and person.personal_data_deleted_at is not None
 
 
-@pytest.mark.app_config(PANELS_MAX_WRONG_CODES=3)
+@pytest.mark.app_config(CODE_MAX_WRONG_PER_HOUR=3)
 def test_guessing_letter_codes_is_slowed_down(client, invited_panel):
     for guess in ("AAAA-AAAA", "BBBB-BBBB", "CCCC-CCCC"):
         assert client.post("/p/code", data={"code": guess}).status_code == 400
