@@ -407,7 +407,8 @@ def code_guessing_blocked(address: str) -> bool:
     db.session.execute(delete(CodeAttempt).where(CodeAttempt.at < since))
     wrong = db.session.scalar(
         select(func.count(CodeAttempt.id)).where(
-            CodeAttempt.client == client_fingerprint(address, "panels-code"), CodeAttempt.at >= since
+            CodeAttempt.client == client_fingerprint(address, "panels-code"),
+            CodeAttempt.at >= since,
         )
     )
     return wrong >= int(current_app.config.get("PANELS_MAX_WRONG_CODES", 20))
@@ -514,6 +515,20 @@ def sign_up(panel: Panel, answers: SignUp, invitation: Invitation | None = None)
     )
     db.session.add(volunteer)
     db.session.flush()
+    return volunteer
+
+
+def paper_sign_up(panel: Panel, typed_code: str, answers: SignUp, actor: User) -> Volunteer:
+    """Staff enter a reply that came back on paper, against the code printed on the letter.
+
+    The same checks and the same kind of volunteer as an online sign-up with that letter, so a
+    paper reply enters the lottery pool exactly as an online one; the audit log says who typed
+    it in."""
+    invitation = invitation_by_code(panel, typed_code)
+    if invitation is None:
+        raise PanelError("paper.unknown_code")
+    volunteer = sign_up(panel, answers, invitation)
+    audit.record("panels.paper_signup", volunteer, actor=actor, panel=panel.id)
     return volunteer
 
 

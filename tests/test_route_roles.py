@@ -120,6 +120,8 @@ EXPECTATIONS: dict[str, str | tuple[str, ...]] = {
     "budgeting.agreement": ("facilitator",),
     "budgeting.export": ("facilitator", "reader"),
     "budgeting.import_pb": ("facilitator", "reader"),
+    # Paper routes (issue 8): staff type in what residents sent on paper.
+    "panels.paper_signup": ("facilitator",),
 }
 
 ACTORS = ("anonymous", *ROLES)
