@@ -122,6 +122,7 @@ EXPECTATIONS: dict[str, str | tuple[str, ...]] = {
     "budgeting.import_pb": ("facilitator", "reader"),
     # Paper routes (issue 8): staff type in what residents sent on paper.
     "panels.paper_signup": ("facilitator",),
+    "budgeting.paper_idea": ("facilitator",),
 }
 
 ACTORS = ("anonymous", *ROLES)

@@ -353,6 +353,7 @@ def _budgeting_pages() -> list[CrawlPage]:
         CrawlPage("budgeting.count", f"/budgeting/{published.id}/opptelling", "staff"),
         CrawlPage("budgeting.round_result", f"/budgeting/{published.id}/resultat", "staff"),
         CrawlPage("budgeting.agreement", f"/budgeting/{group.id}/enighet", "staff"),
+        CrawlPage("budgeting.paper_idea", f"/budgeting/{group.id}/papir-ide", "staff"),
         CrawlPage("budgeting.import_pb", "/budgeting/importer", "staff"),
     ]
     return pages
