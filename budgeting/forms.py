@@ -216,6 +216,12 @@ class IdeaForm(FlaskForm):
     cost = _whole(_l("About how much does it cost (NOK)?"), 1, required=True)
 
 
+class PaperIdeaForm(IdeaForm):
+    """An idea a group member wrote on a paper card, typed in by staff."""
+
+    member = SelectField(_l("Who wrote it"), coerce=int)
+
+
 class CommentForm(FlaskForm):
     text = TextAreaField(
         _l("Your comment"),

@@ -264,6 +264,18 @@ def submit_proposal(round_: Round, application: Application, member: Member | No
     return proposal
 
 
+def submit_paper_idea(
+    round_: Round, application: Application, member: Member | None, actor: User
+) -> Proposal:
+    """A youth group's idea written on a paper card and typed in by staff: the same idea as one
+    added online (straight to the vote, into the taxonomy), with who typed it in audited."""
+    if round_.kind != "youth":
+        raise BudgetingError("group.not_a_group")
+    proposal = submit_proposal(round_, application, member)
+    audit.record("proposal.entered_on_paper", proposal, actor=actor, round=round_.id)
+    return proposal
+
+
 def _intake_proposal(proposal: Proposal, language: str, member: Member | None) -> None:
     from taxonomy.services import intake
 

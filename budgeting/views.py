@@ -48,6 +48,7 @@ from .forms import (
     IdeaForm,
     ImportForm,
     JoinForm,
+    PaperIdeaForm,
     RoundForm,
     TieForm,
     UpdateForm,
@@ -775,6 +776,39 @@ def paper(round_id: int):
         typed_code=request.form.get("code", "") if problems else "",
         action=url_for("budgeting.paper", round_id=round_.id),
     ), status
+
+
+@bp.route("/<int:round_id>/papir-ide", methods=["GET", "POST"])
+@roles_required(*FACILITATOR)
+def paper_idea(round_id: int):
+    """Type in a youth group's idea written on a paper card."""
+    round_ = round_by_id(round_id)
+    if round_.kind != "youth":
+        abort(404)
+    members = db.session.scalars(
+        select(Member).where(Member.round_id == round_.id).order_by(Member.nickname)
+    ).all()
+    form = PaperIdeaForm()
+    form.member.choices = [(0, _("Not known, or not a member online"))] + [
+        (m.id, m.nickname) for m in members
+    ]
+    status = 200
+    if form.validate_on_submit():
+        member = next((m for m in members if m.id == form.member.data), None)
+        idea = services.Application(form.title.data, form.description.data or "", form.cost.data)
+        try:
+            services.submit_paper_idea(round_, idea, member, g.user)
+        except services.BudgetingError as error:
+            db.session.rollback()
+            form.form_errors.append(error_message(error))
+            status = 400
+        else:
+            db.session.commit()
+            flash(_("The idea is added to the group's list."), "success")
+            return redirect(url_for("budgeting.paper_idea", round_id=round_.id))
+    elif form.is_submitted():
+        status = 400
+    return render_template("budgeting/paper_idea.html", round=round_, form=form), status
 
 
 @bp.route("/stemmeseddel/<int:ballot_id>/bekreft", methods=["POST"])

@@ -34,6 +34,7 @@ from wtforms.validators import (
 from taxonomy.forms import MultiCheckboxField
 
 from .models import PHASE_STATUSES, PHASES, SUPPORT_SCALE
+from .services import SignUp
 
 KIND_LABELS = {
     "adult": _l("Adults"),
@@ -265,11 +266,21 @@ class OneTapCheckinForm(FlaskForm):
     me = SubmitField(_l("Check in"))
 
 
-def signup_form(panel, formdata=None) -> FlaskForm:
-    """The sign-up form for ``panel``: one question per quota category, then the rest."""
+def signup_form(panel, formdata=None, paper: bool = False) -> FlaskForm:
+    """The sign-up form for ``panel``: one question per quota category, then the rest.
+
+    ``paper``: the form staff type a paper reply into, with the letter's code first and the
+    consent being the signature on the paper form."""
 
     class SignupForm(FlaskForm):
         pass
+
+    if paper:
+        SignupForm.code = StringField(
+            _l("Code on the reply form"),
+            validators=[DataRequired(message=_l("Enter the code printed on the reply form."))],
+            render_kw={"autocomplete": "off", "spellcheck": "false"},
+        )
 
     for index, category in enumerate(panel.categories):
         setattr(
@@ -330,11 +341,31 @@ def signup_form(panel, formdata=None) -> FlaskForm:
             validators=[InputRequired(message=_l("A parent or guardian must agree."))],
         )
     SignupForm.consent = BooleanField(
-        _l("I agree that my answers are stored and used as described above."),
+        _l("The reply form is signed: the person agrees to how the answers are used.")
+        if paper
+        else _l("I agree that my answers are stored and used as described above."),
         validators=[InputRequired(message=_l("Tick the box to agree, or we cannot sign you up."))],
     )
-    SignupForm.submit = SubmitField(_l("Sign me up"))
+    SignupForm.submit = SubmitField(_l("Save the paper reply") if paper else _l("Sign me up"))
     return SignupForm(formdata=formdata) if formdata is not None else SignupForm()
+
+
+def signup_answers(panel, form: FlaskForm, language: str) -> SignUp:
+    """What a validated sign-up form (online or typed in from paper) says, for the services."""
+    return SignUp(
+        features={c: form[f"q{i}"].data for i, c in enumerate(panel.categories)},
+        availability=form.availability.data or [],
+        access_needs=form.access_needs.data or [],
+        access_note=form.access_note.data or "",
+        name=form.name.data,
+        phone=form.phone.data or "",
+        email=form.email.data or "",
+        language=language,
+        consent=bool(form.consent.data),
+        guardian_name=form.guardian_name.data if "guardian_name" in form else "",
+        guardian_consent=bool(form.guardian_consent.data) if "guardian_consent" in form else False,
+        age=form.age.data if "age" in form else None,
+    )
 
 
 def vote_form(recommendations) -> FlaskForm:

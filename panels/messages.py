@@ -90,6 +90,9 @@ MESSAGES: dict[str, Callable[[dict[str, Any]], str]] = {
         "Someone in your household has already signed up with this letter."
     ),
     "signup.wrong_panel": lambda p: _("This letter belongs to another panel."),
+    "paper.unknown_code": lambda p: _(
+        "No letter for this panel has this code. Check the code printed on the reply form."
+    ),
     # Selection
     "selection.run_open": lambda p: _(
         "A selection is already under way. Draw it, or set it aside before its commitment "

@@ -14,10 +14,17 @@ from app.extensions import db
 from app.i18n import current_language
 
 from . import deliberation, services
-from .forms import CheckinForm, CodeForm, OneTapCheckinForm, signup_form, vote_form
+from .forms import (
+    CheckinForm,
+    CodeForm,
+    OneTapCheckinForm,
+    signup_answers,
+    signup_form,
+    vote_form,
+)
 from .messages import message
 from .models import Invitation, Panel, PanelSession, SelectionRun
-from .services import PanelError, SignUp
+from .services import PanelError
 from .views_deliberation import send_input
 
 public_bp = Blueprint("panel", __name__, url_prefix="/p")
@@ -85,21 +92,7 @@ def _signup(panel: Panel, invitation: Invitation | None):
         form.form_errors.append(limits.public_form_message())
         status = 429
     elif form.is_submitted() and not form.errors:
-        answers = SignUp(
-            features={c: form[f"q{i}"].data for i, c in enumerate(panel.categories)},
-            availability=form.availability.data or [],
-            access_needs=form.access_needs.data or [],
-            access_note=form.access_note.data or "",
-            name=form.name.data,
-            phone=form.phone.data or "",
-            email=form.email.data or "",
-            language=current_language(),
-            consent=bool(form.consent.data),
-            guardian_name=form.guardian_name.data if "guardian_name" in form else "",
-            guardian_consent=bool(form.guardian_consent.data)
-            if "guardian_consent" in form
-            else False,
-        )
+        answers = signup_answers(panel, form, current_language())
         try:
             volunteer = services.sign_up(panel, answers, invitation)
         except PanelError as error:

@@ -497,6 +497,20 @@ def sign_up(panel: Panel, answers: SignUp, invitation: Invitation | None = None)
     return volunteer
 
 
+def paper_sign_up(panel: Panel, typed_code: str, answers: SignUp, actor: User) -> Volunteer:
+    """Staff enter a reply that came back on paper, against the code printed on the letter.
+
+    The same checks and the same kind of volunteer as an online sign-up with that letter, so a
+    paper reply enters the lottery pool exactly as an online one; the audit log says who typed
+    it in."""
+    invitation = invitation_by_code(panel, typed_code)
+    if invitation is None:
+        raise PanelError("paper.unknown_code")
+    volunteer = sign_up(panel, answers, invitation)
+    audit.record("panels.paper_signup", volunteer, actor=actor, panel=panel.id)
+    return volunteer
+
+
 def volunteer_by_token(panel: Panel, token: str) -> Volunteer | None:
     return db.session.scalar(
         select(Volunteer).where(Volunteer.panel_id == panel.id, Volunteer.access_token == token)

@@ -26,6 +26,8 @@ from .forms import (
     ButtonForm,
     PanelForm,
     RegisterForm,
+    signup_answers,
+    signup_form,
 )
 from .messages import message
 from .models import Invitation, Panel, SelectionRun
@@ -227,6 +229,38 @@ def letters(panel_id: int):
             code_url=url_for("panel.code", _external=True),
             deletion_date=services.deletion_date(panel),
         )
+
+
+@bp.route("/<int:panel_id>/papir", methods=["GET", "POST"])
+@roles_required(*FACILITATOR)
+def paper_signup(panel_id: int):
+    """Type in a reply that came back on paper, against the code printed on the letter."""
+    panel = get_panel(panel_id)
+    form = signup_form(panel, paper=True)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.paper_sign_up(panel, form.code.data, signup_answers(panel, form, "nb"), g.user)
+        except PanelError as error:
+            db.session.rollback()
+            form.form_errors.append(message(error.code, error.params))
+            status = 400
+        else:
+            db.session.commit()
+            flash(
+                _("The paper reply is saved: the person is in the pool like any volunteer."),
+                "success",
+            )
+            return redirect(url_for("panels.paper_signup", panel_id=panel.id))
+    elif form.is_submitted():
+        status = 400
+    return render_template(
+        "panels/paper.html",
+        panel=panel,
+        form=form,
+        questions=[form[f"q{i}"] for i in range(len(panel.categories))],
+        open=services.signup_open(panel),
+    ), status
 
 
 @bp.route("/<int:panel_id>/poster")

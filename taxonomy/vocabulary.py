@@ -10,6 +10,8 @@ CHANNELS: dict[str, object] = {
     "qr_poster": _l("QR poster"),
     "web": _l("Web form"),
     "wish_tree": _l("Wish tree"),
+    # The public form printed on paper (issue 8), for residents without a phone or web access.
+    "paper_form": _l("Paper form"),
     "workshop": _l("Workshop"),
     "input_meeting": _l("Input meeting"),
     "popup_office": _l("Pop-up office"),

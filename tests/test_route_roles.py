@@ -143,6 +143,9 @@ EXPECTATIONS: dict[str, str | tuple[str, ...]] = {
     "followup.evaluation": ("facilitator",),
     "followup.feedback": ("facilitator",),
     "followup.paper_application": ("facilitator",),
+    # Paper routes (issue 8): staff type in what residents sent on paper.
+    "panels.paper_signup": ("facilitator",),
+    "budgeting.paper_idea": ("facilitator",),
 }
 
 ACTORS = ("anonymous", *ROLES)
