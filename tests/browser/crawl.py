@@ -15,17 +15,19 @@ from datetime import date, datetime, timedelta
 from flask import current_app
 from sqlalchemy import select
 
+from app import limits
 from app.accounts import client_fingerprint
 from app.demo import load_demo_users, load_neighbourhoods
 from app.extensions import db
-from app.models import User
+from app.models import CodeAttempt, Neighbourhood, User
 from budgeting import results, services, voting
 from budgeting.demo import GROUP_SLUG, POT_SLUG, load_budgeting_demo
 from budgeting.models import Proposal, Round
+from followup.demo import load_followup_demo
 from panels import deliberation, selection
 from panels import services as panel_services
 from panels.demo import load_panels_demo
-from panels.models import CodeAttempt, Invitation, Panel
+from panels.models import Invitation, Panel
 from panels.services import PanelSpec, QuotaLine, SignUp
 from taxonomy.demo import load_taxonomy_demo
 from taxonomy.models import Code, InputItem, Topic
@@ -92,8 +94,10 @@ def seed_crawl(app) -> list[CrawlPage]:
     load_taxonomy_demo()
     load_panels_demo()
     load_budgeting_demo()
+    load_followup_demo()
     db.session.commit()
     pages = _shell_pages() + _taxonomy_pages() + _panel_pages(admin) + _budgeting_pages()
+    pages += _followup_pages()
     db.session.commit()
     return pages
 
@@ -142,6 +146,41 @@ def _taxonomy_pages() -> list[CrawlPage]:
             "resident",
             before=(Step(form, {"#text": "Flere benker langs elva", "#consent": "check"}),),
         ),
+        *(CrawlPage(endpoint, path, "staff") for endpoint, path in staff),
+    ]
+
+
+def _followup_pages() -> list[CrawlPage]:
+    """Receipts and answers, what came of it per neighbourhood, funded projects and their
+    evaluation, and the staff pages that answer residents."""
+    from followup import services as followup
+    from taxonomy.services import intake
+
+    lademoen = db.session.scalar(select(Neighbourhood).where(Neighbourhood.slug == "lademoen"))
+    card = intake(
+        None, None, "Benker ved elva", channel="wish_tree", neighbourhood=lademoen,
+        batch="crawl-cards",
+    )  # fmt: skip
+    db.session.flush()
+    answered = db.session.scalar(
+        select(InputItem).where(InputItem.neighbourhood_id == lademoen.id).order_by(InputItem.id)
+    )
+    project = followup.funded_projects()[0]
+    pot = db.session.scalar(select(Round).where(Round.slug == POT_SLUG))
+    staff = [
+        ("followup.index", "/oppfolging/"),
+        ("followup.answer", f"/oppfolging/bidrag/{answered.id}"),
+        ("followup.receipts", f"/oppfolging/kvitteringer/{card.batch}"),
+        ("followup.paper_application", "/oppfolging/papirsoknad"),
+        ("followup.scope", f"/oppfolging/omfang/round/{pot.id}"),
+        ("followup.evaluation", f"/oppfolging/prosjekt/{project.id}"),
+    ]
+    return [
+        CrawlPage("loop.receipt_form", "/svar/", "resident"),
+        CrawlPage("loop.receipt", f"/svar/{card.receipt}", "resident"),
+        CrawlPage("loop.areas", "/hva-skjedde/", "resident"),
+        CrawlPage("loop.area", "/hva-skjedde/lademoen", "resident"),
+        CrawlPage("loop.project", f"/hva-skjedde/prosjekt/{project.id}", "resident"),
         *(CrawlPage(endpoint, path, "staff") for endpoint, path in staff),
     ]
 
@@ -232,9 +271,9 @@ def _panel_pages(admin: User) -> list[CrawlPage]:
         ("panels.person_delete", f"/panels/{drawn.id}/members/{someone.id}/delete"),
     ]
     # The 429 page: this client has already typed too many wrong codes.
-    limit = int(current_app.config.get("PANELS_MAX_WRONG_CODES", 20))
+    limit = int(current_app.config["CODE_MAX_WRONG_PER_HOUR"])
     for _ in range(limit):
-        db.session.add(CodeAttempt(client=client_fingerprint("127.0.0.1", "panels-code")))
+        db.session.add(CodeAttempt(client=client_fingerprint("127.0.0.1", limits.WRONG_CODE)))
     blocked = CrawlPage(
         "errors.429",
         "",

@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, select
 
 from app.extensions import db
+from app.models import CodeAttempt
 from budgeting import services, voting
 from budgeting.demo import GROUP_SLUG, POT_SLUG
 from budgeting.models import Ballot, Member, Proposal, Round
-from panels.models import CodeAttempt, Invitation, Panel, PanelSession, SupportVote, Volunteer
+from panels.models import Invitation, Panel, PanelSession, SupportVote, Volunteer
 from taxonomy.models import InputItem, Topic
 
 from .crawl import seed_crawl
