@@ -20,6 +20,7 @@ class Client:
         self.timeout = timeout
         self.cookie = ""
         self.sock: socket.socket | None = None
+        self.reconnects = 0
 
     def _connect(self) -> socket.socket:
         sock = socket.create_connection(self.address, timeout=self.timeout)
@@ -56,6 +57,7 @@ class Client:
                 self.close()
                 if attempt:
                     raise
+                self.reconnects += 1
         raise AssertionError("unreachable")
 
     def request(self, method: str, path: str, body: dict | list | None = None) -> tuple[int, str]:

@@ -85,7 +85,12 @@ def sign_in(port: int, code: str) -> tuple[Client, str]:
 
 
 def start_server(
-    url: str, workers: int, threads: int, port: int, worker_class: str = "gthread"
+    url: str,
+    workers: int,
+    threads: int,
+    port: int,
+    worker_class: str = "gthread",
+    app_spec: str = "wsgi:app",
 ) -> subprocess.Popen:
     env = dict(os.environ)
     env.update(
@@ -94,7 +99,7 @@ def start_server(
         TINGET_SECRET_KEY="bench-secret-key-" + str(random.random()),
     )
     command = [
-        sys.executable, "-m", "gunicorn", "wsgi:app",
+        sys.executable, "-m", "gunicorn", app_spec,
         "-b", f"127.0.0.1:{port}", "-w", str(workers), "-k", worker_class,
         "--threads", str(threads), "--log-level", "warning",
     ]  # fmt: skip
