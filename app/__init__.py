@@ -11,6 +11,7 @@ from typing import Any
 from flask import Flask, g
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import cli, config, errors, i18n, security
 from .extensions import babel, csrf, db, migrate
@@ -33,6 +34,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.update(config.finalise(settings))
     os.makedirs(app.instance_path, exist_ok=True)
     _warn_about_default_secret(app)
+    hops = app.config["PROXY_HOPS"]
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)

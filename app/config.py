@@ -41,6 +41,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "LOGIN_MAX_FAILURES": 5,
         "LOGIN_FAILURE_WINDOW_SECONDS": 15 * 60,
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        # Reverse proxies in front of Tinget whose X-Forwarded-* headers are trusted. Rate limits
+        # are per client address: behind a proxy without this every resident shares one.
+        "PROXY_HOPS": 0,
     }
 
 
@@ -54,6 +57,8 @@ def from_environment() -> dict[str, Any]:
         found["SECRET_KEY"] = env["TINGET_SECRET_KEY"]
     if "TINGET_DATABASE_URL" in env:
         found["SQLALCHEMY_DATABASE_URI"] = env["TINGET_DATABASE_URL"]
+    if "TINGET_PROXY_HOPS" in env:
+        found["PROXY_HOPS"] = int(env["TINGET_PROXY_HOPS"])
     if "TINGET_LOGIN_MAX_FAILURES" in env:
         found["LOGIN_MAX_FAILURES"] = int(env["TINGET_LOGIN_MAX_FAILURES"])
     return found
