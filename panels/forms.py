@@ -34,6 +34,7 @@ from wtforms.validators import (
 from taxonomy.forms import MultiCheckboxField
 
 from .models import PHASE_STATUSES, PHASES, SUPPORT_SCALE
+from .vocabulary import term_label
 
 KIND_LABELS = {
     "adult": _l("Adults"),
@@ -273,8 +274,8 @@ def signup_form(panel, formdata=None) -> FlaskForm:
             SignupForm,
             f"q{index}",
             RadioField(
-                category,
-                choices=[(v, v) for v in panel.values_of(category)],
+                term_label(category),
+                choices=[(v, term_label(v)) for v in panel.values_of(category)],
                 validators=[InputRequired(message=_l("Choose an answer."))],
             ),
         )

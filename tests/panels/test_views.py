@@ -372,3 +372,26 @@ def test_one_letter_sent_from_several_devices_at_once_gives_one_volunteer(app, i
         thread.join(timeout=60)
     assert statuses.count(302) == 1 and set(statuses) <= {200, 302, 409}
     assert len(db.session.scalars(select(Volunteer)).all()) == 1
+
+
+def test_sign_up_questions_typed_in_norwegian_are_shown_in_the_residents_language(
+    client, make_panel
+):
+    from panels.services import QuotaLine
+
+    panel = make_panel(
+        quotas=[
+            QuotaLine("kjønn", "kvinne", 2, 4),
+            QuotaLine("kjønn", "mann", 2, 4),
+            QuotaLine("alder", "16-39", 2, 4),
+            QuotaLine("alder", "40+", 2, 4),
+        ]
+    )
+    panel.status = "inviting"
+    db.session.commit()
+    page = client.get(f"/p/{panel.id}/open/{panel.open_call_token}?lang=en").text
+    assert "Gender" in page and "Woman" in page and "Man" in page
+    assert 'value="kvinne"' in page  # the stored answer stays the quota's own word
+    assert "16-39" in page  # an age range needs no translation and is shown as typed
+    norsk = client.get(f"/p/{panel.id}/open/{panel.open_call_token}?lang=nb").text
+    assert "Kjønn" in norsk and "Kvinne" in norsk
