@@ -90,6 +90,11 @@ def normalise_database_url(url: str) -> str:
 def finalise(config: dict[str, Any]) -> dict[str, Any]:
     """Derive settings that depend on others (production hardening, driver names)."""
     config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["SQLALCHEMY_DATABASE_URI"])
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A file database never drops a connection; the ping was an extra statement per request.
+        options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS", {}))
+        options.pop("pool_pre_ping", None)
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     if config["TINGET_ENV"] == "production":
         config["SESSION_COOKIE_SECURE"] = True
         config.setdefault("PREFERRED_URL_SCHEME", "https")

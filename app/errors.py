@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 
 from .extensions import db
 
@@ -62,13 +63,28 @@ def init_app(app: Flask) -> None:
     def too_many(error):
         return _page(429, _("Too many attempts"), _("Wait a few minutes and try again."))
 
-    @app.errorhandler(500)
-    def server_error(error):
-        db.session.rollback()
+    def _went_wrong(status: int):
         return _page(
-            500,
+            status,
             _("Something went wrong on our side"),
             _(
                 "Nothing you sent was saved by this request. Try again in a moment; if it happens again, tell the programme staff."
             ),
         )
+
+    @app.errorhandler(500)
+    def server_error(error):
+        db.session.rollback()
+        return _went_wrong(500)
+
+    @app.errorhandler(OperationalError)
+    def database_unreachable(error):
+        # The database restarted or dropped the connection: the transaction was rolled back, and
+        # sending again in a few seconds works. 503 tells clients and proxies it is passing.
+        app.logger.warning("database unreachable: %s", type(error.orig).__name__)
+        try:
+            db.session.rollback()
+        except OperationalError:
+            db.session.close()
+        page, status = _went_wrong(503)
+        return page, status, {"Retry-After": "5"}

@@ -28,10 +28,11 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.http_client import Client  # noqa: E402
 
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 SLUG = "bench-round"
@@ -72,37 +73,6 @@ def prepare(url: str, voters: int) -> tuple[list[str], list[int]]:
     return codes, projects
 
 
-class Client:
-    """One browser: a keep-alive connection and its session cookie."""
-
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        self.cookie = ""
-
-    def request(self, method: str, path: str, body: dict | list | None = None):
-        headers = {"Cookie": self.cookie} if self.cookie else {}
-        data = None
-        if body is not None:
-            data = urlencode(body, doseq=True)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        for attempt in range(2):
-            try:
-                self.connection.request(method, path, body=data, headers=headers)
-                response = self.connection.getresponse()
-                payload = response.read()
-                break
-            except (http.client.HTTPException, OSError):
-                self.connection.close()
-                self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-                if attempt:
-                    raise
-        for header, value in response.getheaders():
-            if header.lower() == "set-cookie" and value.startswith("session="):
-                self.cookie = value.split(";", 1)[0]
-        return response.status, payload.decode("utf-8", "replace")
-
-
 def sign_in(port: int, code: str) -> tuple[Client, str]:
     client = Client(port)
     _, page = client.request("GET", f"/budsjett/{SLUG}/stem")
@@ -115,7 +85,12 @@ def sign_in(port: int, code: str) -> tuple[Client, str]:
 
 
 def start_server(
-    url: str, workers: int, threads: int, port: int, worker_class: str = "gthread"
+    url: str,
+    workers: int,
+    threads: int,
+    port: int,
+    worker_class: str = "gthread",
+    app_spec: str = "wsgi:app",
 ) -> subprocess.Popen:
     env = dict(os.environ)
     env.update(
@@ -124,7 +99,7 @@ def start_server(
         TINGET_SECRET_KEY="bench-secret-key-" + str(random.random()),
     )
     command = [
-        sys.executable, "-m", "gunicorn", "wsgi:app",
+        sys.executable, "-m", "gunicorn", app_spec,
         "-b", f"127.0.0.1:{port}", "-w", str(workers), "-k", worker_class,
         "--threads", str(threads), "--log-level", "warning",
     ]  # fmt: skip
@@ -175,9 +150,10 @@ def run_load(jobs: list, clients: int) -> tuple[list[float], list[str], float]:
                 with contextlib.suppress(threading.BrokenBarrierError):
                     barrier.wait(timeout=5)
             body = {"project": [str(p) for p in choice], "csrf_token": token, "action": "vote"}
+            raw = client.prepare("POST", f"/budsjett/{SLUG}/stemmeseddel", body)
             started = time.perf_counter()
             try:
-                status, _ = client.request("POST", f"/budsjett/{SLUG}/stemmeseddel", body)
+                status, _ = client.send(raw)
             except OSError as error:
                 status = f"{type(error).__name__}"
             elapsed = time.perf_counter() - started

@@ -37,6 +37,20 @@ def count_command(slug: str) -> None:
     click.echo(json.dumps({"variant": result.variant, "winners": result.winners}))
 
 
+@budgeting_group.command("advance")
+def advance_command() -> None:
+    """Move rounds to the phase their dates say (run daily, e.g. from cron)."""
+    from .services import advance_due
+
+    moves = advance_due()
+    db.session.commit()
+    for move in moves:
+        if move.blocked:
+            click.echo(f"{move.round.slug}: stays in {move.round.phase} ({move.blocked})")
+        else:
+            click.echo(f"{move.round.slug}: now {move.phase}")
+
+
 @budgeting_group.command("recount")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--variant", default=None, help="rule variant (a bundle names its own)")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -209,6 +210,50 @@ def advance_phase(round_: Round, actor: User | None = None) -> str:
     previous, round_.phase = round_.phase, target
     audit.record("round.phase", round_, actor=actor, previous=previous, phase=target)
     return target
+
+
+def due_phase(round_: Round, today: date) -> str | None:
+    """The phase the round's dates say it should move to today, if any.
+
+    Applications open on ``proposals_open`` and close after ``proposals_close``; voting opens
+    on ``voting_open`` and closes after ``voting_close`` (both days included). Publishing is
+    never automatic: a facilitator checks the count and possible ties first."""
+    target = next_phase(round_)
+    when = {
+        "proposals": round_.proposals_open,
+        "review": round_.proposals_close + timedelta(days=1) if round_.proposals_close else None,
+        "voting": round_.voting_open,
+        "closed": round_.voting_close + timedelta(days=1) if round_.voting_close else None,
+    }.get(target or "")
+    return target if when is not None and today >= when else None
+
+
+@dataclass(frozen=True)
+class DueMove:
+    round: Round
+    phase: str | None  # the phase reached, or None when blocked
+    blocked: str | None = None  # the error code that stopped it (e.g. undecided applications)
+
+
+def advance_due(today: date | None = None) -> list[DueMove]:
+    """Move every round whose dates have come as far as they say (run daily, e.g. from cron).
+
+    A move the round is not ready for (applications still undecided when voting should open)
+    is reported, not forced: the facilitator decides and the next run moves it."""
+    today = today or date.today()
+    moves: list[DueMove] = []
+    for round_ in db.session.scalars(select(Round).order_by(Round.id)):
+        reached = None
+        while due_phase(round_, today) is not None:
+            try:
+                reached = advance_phase(round_)
+            except BudgetingError as error:
+                moves.append(DueMove(round_, reached, error.code))
+                break
+        else:
+            if reached is not None:
+                moves.append(DueMove(round_, reached))
+    return moves
 
 
 # --- Applications and ideas ----------------------------------------------------------------

@@ -286,14 +286,14 @@ def ballot_state(round_: Round, choice: voting.Choice | None) -> dict:
 def send_ballot(round_slug: str) -> Response | None:
     """The busy path of a vote: a valid ballot from a signed-in code, answered with a redirect.
 
-    Two indexed Core reads, the round's frozen settings from the process cache, one upsert and
+    One indexed Core read, the round's frozen settings from the process cache, one upsert and
     one audit insert. ``None`` means "show the ballot page" (no code, closed round, problems):
     the full view then explains. CSRF was already checked for every POST by CSRFProtect."""
-    state = voting.voting_state(round_slug)
-    if state is None or state.phase != "voting":
+    found = voting.voting_state(round_slug, list(session.get(CODES_KEY, {}).values()))
+    if found is None:
         return None
-    code_id = session.get(CODES_KEY, {}).get(str(state.id))
-    if not isinstance(code_id, int) or not voting.code_in_round(state.id, code_id):
+    state, code_id = found
+    if state.phase != "voting" or code_id is None:
         return None
     frozen = voting.frozen_round(state)
     choice, problems = parse_choice(frozen, request.form)

@@ -176,10 +176,15 @@ _frozen: dict[tuple[int, datetime], FrozenRound] = {}
 _frozen_lock = threading.Lock()
 
 
-def voting_state(slug: str) -> Voting | None:
-    """One indexed Core query per request: the phase can change at any moment, the rest not."""
-    row = db.session.connection().execute(_STATE, {"slug": slug}).first()
-    return Voting(*row) if row is not None else None
+def voting_state(slug: str, code_ids: list[int]) -> tuple[Voting, int | None] | None:
+    """The round's phase and, among the code ids a session remembers, the one of this round.
+
+    One indexed Core query per ballot: the phase can change at any moment, the rest not."""
+    ids = [i for i in code_ids if isinstance(i, int)] or [0]
+    row = db.session.connection().execute(_STATE, {"slug": slug, "code_ids": ids}).first()
+    if row is None:
+        return None
+    return Voting(*row[:4]), row[4]
 
 
 def frozen_round(state: Voting) -> FrozenRound:
@@ -210,17 +215,15 @@ def frozen_round(state: Voting) -> FrozenRound:
     return frozen
 
 
-def code_in_round(round_id: int, code_id: int) -> bool:
-    """Whether the code id a session remembers is a code of this round."""
-    found = db.session.connection().execute(_CODE, {"round_id": round_id, "code_id": code_id})
-    return found.first() is not None
-
-
-_CODE = select(VoterCode.id).where(
-    VoterCode.id == bindparam("code_id"), VoterCode.round_id == bindparam("round_id")
-)
-_STATE = select(Round.id, Round.slug, Round.phase, Round.frozen_at).where(
-    Round.slug == bindparam("slug")
+_STATE = (
+    select(Round.id, Round.slug, Round.phase, Round.frozen_at, VoterCode.id)
+    .outerjoin(
+        VoterCode,
+        (VoterCode.round_id == Round.id)
+        & VoterCode.id.in_(bindparam("code_ids", expanding=True)),
+    )
+    .where(Round.slug == bindparam("slug"))
+    .limit(1)
 )
 _UPSERTS: dict[str, Any] = {}
 _AUDIT = insert(AuditEvent.__table__)

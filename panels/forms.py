@@ -35,6 +35,7 @@ from taxonomy.forms import MultiCheckboxField
 
 from .models import PHASE_STATUSES, PHASES, SUPPORT_SCALE
 from .services import SignUp
+from .vocabulary import term_label
 
 KIND_LABELS = {
     "adult": _l("Adults"),
@@ -287,8 +288,8 @@ def signup_form(panel, formdata=None, paper: bool = False) -> FlaskForm:
             SignupForm,
             f"q{index}",
             RadioField(
-                category,
-                choices=[(v, v) for v in panel.values_of(category)],
+                term_label(category),
+                choices=[(v, term_label(v)) for v in panel.values_of(category)],
                 validators=[InputRequired(message=_l("Choose an answer."))],
             ),
         )

@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from app import limits
 from app.extensions import db
@@ -101,7 +102,17 @@ def _signup(panel: Panel, invitation: Invitation | None):
             status = 400
         else:
             limits.record_public_form()
-            db.session.commit()
+            try:
+                db.session.commit()
+            except IntegrityError:
+                # The same letter was sent from two devices at once; the other one was first.
+                db.session.rollback()
+                return render_template(
+                    "panels/public/message.html",
+                    panel=panel,
+                    title=_("Already signed up"),
+                    text=message("signup.already_used"),
+                ), 409
             flash(
                 _(
                     "Thank you! You are signed up. Keep this page's address: it is your personal link."

@@ -3,6 +3,7 @@ coding, the codebook editor, local indicators and the summary filters."""
 
 from __future__ import annotations
 
+import secrets
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
@@ -11,6 +12,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
+    HiddenField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -50,6 +52,8 @@ class PublicInputForm(FlaskForm):
             InputRequired(message=_l("Tick the box to agree, or your input cannot be sent."))
         ],
     )
+    # One key per rendered form: a double click or a resend after a lost answer stores once.
+    submission = HiddenField(default=lambda: secrets.token_urlsafe(18))
     # Honeypot: hidden from people by CSS, filled in by robots.
     website = StringField(
         _l("Leave this field empty"), render_kw={"autocomplete": "off", "tabindex": "-1"}

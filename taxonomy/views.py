@@ -27,6 +27,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from app import audit
 from app.auth import login_required, roles_required
@@ -106,6 +107,14 @@ def form(slug: str):
         if form.website.data:
             # A robot filled in the hidden field: pretend all went well, store nothing.
             return redirect(url_for("input.thanks", slug=topic.slug))
+        key = services.public_form_key(form.submission.data)
+        stored = services.stored_public_input(key)
+        if stored is not None and stored.text == form.text.data.strip():
+            session["input_receipt"] = stored.receipt
+            return redirect(url_for("input.thanks", slug=topic.slug))
+        if stored is not None:
+            # Back to a sent form and wrote something else: that is a new message.
+            key = services.public_form_key(None)
         if not services.submission_allowed():
             db.session.commit()
             form.form_errors.append(
@@ -116,8 +125,8 @@ def form(slug: str):
             status = 429
         else:
             item = services.intake(
-                None,
-                None,
+                services.PUBLIC_FORM,
+                key,
                 form.text.data,
                 channel="qr_poster" if request.args.get("via") == "qr" else "web",
                 topic=topic,
@@ -125,7 +134,12 @@ def form(slug: str):
                 age_band=form.age_band.data or None,
                 consent=True,
             )
-            db.session.commit()
+            try:
+                db.session.commit()
+            except IntegrityError:
+                # The same form arrived twice at the same moment: the other request stored it.
+                db.session.rollback()
+                item = services.stored_public_input(key)
             session["input_receipt"] = item.receipt
             return redirect(url_for("input.thanks", slug=topic.slug))
     elif form.is_submitted():

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import logging
 
+import pytest
+from flask import request
+
 from app import create_app
 from app.config import DEFAULT_SECRET_KEY, normalise_database_url
 
@@ -86,3 +89,28 @@ def test_migrations_match_the_models(app):
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         diff = compare_metadata(context, db.metadata)
     assert diff == []
+
+
+@pytest.mark.app_config(PROXY_HOPS=1)
+def test_behind_a_trusted_proxy_the_client_address_is_the_forwarded_one(app):
+    seen = {}
+
+    @app.route("/whoami")
+    def whoami():
+        seen["address"] = request.remote_addr
+        return ""
+
+    app.test_client().get("/whoami", headers={"X-Forwarded-For": "203.0.113.7"})
+    assert seen["address"] == "203.0.113.7"
+
+
+def test_without_a_proxy_setting_forwarded_headers_are_ignored(app):
+    seen = {}
+
+    @app.route("/whoami")
+    def whoami():
+        seen["address"] = request.remote_addr
+        return ""
+
+    app.test_client().get("/whoami", headers={"X-Forwarded-For": "203.0.113.7"})
+    assert seen["address"] == "127.0.0.1"

@@ -71,3 +71,22 @@ def test_a_crash_gives_a_translated_500_page(database_url):
     assert response.status_code == 500
     assert "Something went wrong on our side" in response.text
     assert "simulated failure" not in response.text
+
+
+def test_a_lost_database_connection_asks_to_send_again_with_503(database_url):
+    from sqlalchemy.exc import OperationalError
+
+    from app import create_app
+    from tests.conftest import settings_for_tests
+
+    app = create_app(settings_for_tests(database_url, PROPAGATE_EXCEPTIONS=False))
+
+    @app.route("/db-gone")
+    def db_gone():
+        raise OperationalError("SELECT 1", {}, ConnectionError("server closed the connection"))
+
+    response = app.test_client().get("/db-gone?lang=en")
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "5"
+    assert "Nothing you sent was saved by this request" in response.text
+    assert "server closed" not in response.text

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -383,3 +384,54 @@ def test_a_group_agreement_needs_a_note_and_stays_within_the_budget(youth_round)
     assert result.total_cost == 90_000
     assert result.projects[str(ids[0])] == {"support": 9, "selected": True}
     assert db.session.get(Proposal, ids[2]).id not in result.winners
+
+
+def test_rounds_move_through_their_phases_on_their_dates(make_round):
+    start = date(2026, 3, 1)
+    round_ = make_round(
+        proposals_open=start,
+        proposals_close=start + timedelta(days=30),
+        voting_open=start + timedelta(days=40),
+        voting_close=start + timedelta(days=50),
+    )
+    assert services.advance_due(start - timedelta(days=1)) == []
+    services.advance_due(start)
+    assert round_.phase == "proposals"
+    services.submit_proposal(round_, application("Benker", 100_000))
+    services.advance_due(start + timedelta(days=30))  # the last day for applications
+    assert round_.phase == "proposals"
+    services.advance_due(start + timedelta(days=31))
+    assert round_.phase == "review"
+
+
+def test_voting_does_not_open_on_its_date_while_applications_are_undecided(make_round):
+    start = date(2026, 3, 1)
+    round_ = make_round(
+        proposals_open=start, proposals_close=start, voting_open=start + timedelta(1)
+    )
+    services.advance_due(start)
+    services.decide(services.submit_proposal(round_, application("Lys", 50_000)), True, "")
+    proposal = services.submit_proposal(round_, application("Benker", 100_000))
+    moves = services.advance_due(start + timedelta(days=5))
+    assert round_.phase == "review" and not round_.frozen
+    assert [(m.round, m.blocked) for m in moves] == [(round_, "round.undecided_applications")]
+    services.decide(proposal, True, "")
+    services.advance_due(start + timedelta(days=5))
+    assert round_.phase == "voting" and round_.frozen
+
+
+def test_voting_closes_after_its_last_day_and_publishing_stays_with_staff(open_round):
+    round_ = open_round(voting_close=date(2026, 5, 31))
+    services.advance_due(date(2026, 5, 31))
+    assert round_.phase == "voting"
+    services.advance_due(date(2026, 6, 1))
+    assert round_.phase == "closed"
+    services.advance_due(date(2026, 12, 31))
+    assert round_.phase == "closed"
+
+
+def test_the_daily_command_reports_moves_and_blocked_rounds(runner, make_round):
+    make_round(slug="potten", proposals_open=date(2000, 1, 1))
+    result = runner.invoke(args=["budgeting", "advance"])
+    assert result.exit_code == 0, result.output
+    assert "potten: now proposals" in result.output

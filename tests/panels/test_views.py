@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 from datetime import date, timedelta
 
 import pytest
@@ -351,3 +352,47 @@ def test_guessing_letter_codes_is_slowed_down(client, invited_panel):
     blocked = client.post("/p/code?lang=en", data={"code": right})
     assert blocked.status_code == 429 and "Too many wrong codes" in blocked.text
     assert "AAAA" not in repr(db.session.scalars(select(CodeAttempt.client)).all())
+
+
+def test_one_letter_sent_from_several_devices_at_once_gives_one_volunteer(app, invited_panel):
+    invitation = panel_invitations(invited_panel)[0]
+    url = f"/p/{invited_panel.id}/join/{invitation.token}"
+    db.session.commit()
+    start = threading.Barrier(6)
+    statuses: list[int] = []
+
+    def send() -> None:
+        with app.test_client() as device:
+            start.wait(timeout=30)
+            statuses.append(device.post(url, data=signup_data()).status_code)
+
+    threads = [threading.Thread(target=send) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert statuses.count(302) == 1 and set(statuses) <= {200, 302, 409}
+    assert len(db.session.scalars(select(Volunteer)).all()) == 1
+
+
+def test_sign_up_questions_typed_in_norwegian_are_shown_in_the_residents_language(
+    client, make_panel
+):
+    from panels.services import QuotaLine
+
+    panel = make_panel(
+        quotas=[
+            QuotaLine("kjønn", "kvinne", 2, 4),
+            QuotaLine("kjønn", "mann", 2, 4),
+            QuotaLine("alder", "16-39", 2, 4),
+            QuotaLine("alder", "40+", 2, 4),
+        ]
+    )
+    panel.status = "inviting"
+    db.session.commit()
+    page = client.get(f"/p/{panel.id}/open/{panel.open_call_token}?lang=en").text
+    assert "Gender" in page and "Woman" in page and "Man" in page
+    assert 'value="kvinne"' in page  # the stored answer stays the quota's own word
+    assert "16-39" in page  # an age range needs no translation and is shown as typed
+    norsk = client.get(f"/p/{panel.id}/open/{panel.open_call_token}?lang=nb").text
+    assert "Kjønn" in norsk and "Kvinne" in norsk

@@ -4,6 +4,7 @@ posters, bulk entry of cards, CSV import with row errors and intake from other f
 from __future__ import annotations
 
 import io
+import threading
 from datetime import date
 
 import pytest
@@ -196,3 +197,49 @@ def test_intake_refuses_empty_text_and_unknown_channels(taxonomy):
 def test_items_with_personal_data_are_flagged(make_item, taxonomy):
     assert make_item("Ring meg på 912 34 567").has_personal_data
     assert not make_item("Flere benker i parken").has_personal_data
+
+
+def test_sending_the_same_form_again_keeps_one_item_and_one_receipt(client, topic):
+    """A double click, or pressing send again after the answer was lost, stores the input once."""
+    form = {"text": "Lys i parken", "consent": "y", "submission": "k" * 24}
+    first = client.post(f"/input/{topic.slug}", data=form)
+    receipt = db.session.scalar(select(InputItem.receipt))
+    again = client.post(f"/input/{topic.slug}", data=form)
+    assert first.status_code == again.status_code == 302
+    assert count_items() == 1
+    assert receipt in client.get(again.headers["Location"]).text
+
+
+def test_going_back_to_a_sent_form_and_writing_something_else_is_a_new_message(client, topic):
+    key = "b" * 24
+    client.post(f"/input/{topic.slug}", data={"text": "Benker", "consent": "y", "submission": key})
+    client.post(f"/input/{topic.slug}", data={"text": "Søppel", "consent": "y", "submission": key})
+    assert sorted(db.session.scalars(select(InputItem.text))) == ["Benker", "Søppel"]
+
+
+def test_a_form_sent_from_many_devices_at_the_same_instant_is_stored_once(app, topic):
+    slug, form = topic.slug, {"text": "Gatelys", "consent": "y", "submission": "c" * 24}
+    db.session.commit()
+    start = threading.Barrier(8)
+    statuses: list[int] = []
+
+    def send() -> None:
+        with app.test_client() as device:
+            start.wait(timeout=30)
+            statuses.append(device.post(f"/input/{slug}", data=form).status_code)
+
+    threads = [threading.Thread(target=send) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert statuses == [302] * 8
+    assert count_items() == 1
+
+
+def test_a_malformed_form_key_still_stores_the_input(client, topic):
+    response = client.post(
+        f"/input/{topic.slug}", data={"text": "Hei", "consent": "y", "submission": "<script>"}
+    )
+    assert response.status_code == 302
+    assert db.session.scalar(select(InputItem.source_type)) == services.PUBLIC_FORM
