@@ -9,11 +9,12 @@ a new page cannot escape the accessibility check."""
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from app import limits
 from app.accounts import client_fingerprint
@@ -69,6 +70,7 @@ class CrawlPage:
     before: tuple[Step, ...] = ()
     name: str = ""
     language: str = ""  # set when the page is always in one language, whatever the reader's
+    locked_out: bool = False  # the client has typed too many wrong codes when it opens the page
 
     @property
     def label(self) -> str:
@@ -100,6 +102,22 @@ def seed_crawl(app) -> list[CrawlPage]:
     pages += _followup_pages()
     db.session.commit()
     return pages
+
+
+@contextmanager
+def locked_out(app) -> Iterator[None]:
+    """This client (every test request comes from 127.0.0.1) has reached the wrong-code limit."""
+    client = client_fingerprint("127.0.0.1", limits.WRONG_CODE)
+    with app.app_context():
+        for _ in range(int(app.config["CODE_MAX_WRONG_PER_HOUR"])):
+            db.session.add(CodeAttempt(client=client))
+        db.session.commit()
+    try:
+        yield
+    finally:
+        with app.app_context():
+            db.session.execute(delete(CodeAttempt).where(CodeAttempt.client == client))
+            db.session.commit()
 
 
 def _shell_pages() -> list[CrawlPage]:
@@ -270,10 +288,8 @@ def _panel_pages(admin: User) -> list[CrawlPage]:
         ("panels.members", f"/panels/{drawn.id}/members"),
         ("panels.person_delete", f"/panels/{drawn.id}/members/{someone.id}/delete"),
     ]
-    # The 429 page: this client has already typed too many wrong codes.
-    limit = int(current_app.config["CODE_MAX_WRONG_PER_HOUR"])
-    for _ in range(limit):
-        db.session.add(CodeAttempt(client=client_fingerprint("127.0.0.1", limits.WRONG_CODE)))
+    # The 429 page: this client has already typed too many wrong codes (the crawl locks the
+    # client out just for this page: the lock-out covers every kind of code and receipt).
     blocked = CrawlPage(
         "errors.429",
         "",
@@ -281,6 +297,7 @@ def _panel_pages(admin: User) -> list[CrawlPage]:
         429,
         before=(Step("/p/code", {"#code": "ABCD-EFGH"}),),
         name="error 429 (too many wrong codes)",
+        locked_out=True,
     )
     return [
         *(CrawlPage(endpoint, path, "resident") for endpoint, path in resident),
