@@ -124,7 +124,7 @@ class EvaluationForm(FlaskForm):
         _l("How many took part (optional)"),
         validators=[
             Optional(),
-            NumberRange(min=0, message=_l("The number cannot be negative.")),
+            NumberRange(min=0, max=1_000_000, message=_l("Enter a number from 0 to 1 000 000.")),
         ],
     )
     learned = TextAreaField(_l("What we learned"), render_kw={"rows": 3})

@@ -296,7 +296,9 @@ def paper_application():
     form.round_id.choices = [(r.id, r.title) for r in open_rounds]
     form.neighbourhood_id.choices = [(0, _("The whole area")), *neighbourhood_choices()]
     status = 200
-    if form.validate_on_submit():
+    if not open_rounds and form.is_submitted():
+        status = 409  # nothing takes applications now; the page says so
+    elif form.validate_on_submit():
         application = budgeting.Application(
             title=form.title.data,
             description=form.description.data,
