@@ -218,8 +218,12 @@ def letters(panel_id: int):
     db.session.commit()
     # Letters go out in Bokmål whatever language the facilitator reads the site in.
     with force_locale("nb"):
+        # The paper reply asks what the web form asks, so staff type it in with the same form.
+        reply = signup_form(panel)
         return render_template(
             "panels/letters.html",
+            reply=reply,
+            questions=[reply[f"q{i}"] for i in range(len(panel.categories))],
             panel=panel,
             letters=letters_,
             batch=batch,

@@ -117,6 +117,22 @@ def test_letters_have_a_qr_code_and_the_short_code_in_bokmal(client, auth, invit
     assert invitation.printed_at is not None
 
 
+def test_each_letter_carries_a_paper_reply_with_the_same_questions_as_the_web_form(
+    client, auth, invited_panel
+):
+    """Residents without a phone reply on paper; staff type it in against the printed code."""
+    auth.become("facilitator")
+    page = client.get(f"/panels/{invited_panel.id}/letters").text
+    invitation = panel_invitations(invited_panel)[0]
+    reply = page.split('class="letter paper-reply"')[1].split("</article>")[0]
+    assert invitation.short_code in reply
+    for value in ("Kvinne", "Mann", "16-39", "40+"):  # the quotas' values, as on the web form
+        assert value in reply
+    assert "Når kan du delta?" in reply
+    assert "Navn" in reply and "Telefon" in reply and "Underskrift" in reply
+    assert page.count('class="letter paper-reply"') == page.count('<svg class="qr"')
+
+
 def test_letters_come_in_batches_so_each_page_stays_quick(client, auth, invited_panel, monkeypatch):
     from panels import views
 
