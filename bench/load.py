@@ -325,7 +325,9 @@ def run(setup: Setup, port: int, args, pg: pgserver.Server | None) -> tuple[Outc
         work.put(job)
     outcome = Outcome()
     spec = f"app:create_app({RAISED_LIMITS!r})"
-    server = start_server(setup.url, args.workers, args.threads, port, app_spec=spec)
+    server = start_server(
+        setup.url, args.workers, args.threads, port, args.worker_class, app_spec=spec
+    )
     faults = Faults(server.pid, setup, pg)
     done = [0]
     deadline = time.perf_counter() + args.max_seconds
@@ -448,7 +450,8 @@ def main() -> None:
     parser.add_argument("--views", type=int, default=1200)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--worker-class", default="sync", help="gunicorn -k (sync, gthread)")
     parser.add_argument("--max-seconds", type=float, default=300)
     parser.add_argument("--port", type=int, default=54392)
     parser.add_argument("--postgres", action="store_true", help="start a throw-away PostgreSQL")
@@ -484,7 +487,7 @@ def print_report(args, url: str, outcome: Outcome, figures: dict, report: dict) 
     print(
         f"database      {url.split(':', 1)[0]}{' (own server, restarted)' if args.postgres else ''}"
     )
-    print(f"gunicorn      gthread, {args.workers} workers x {args.threads} threads, "
+    print(f"gunicorn      {args.worker_class}, {args.workers} workers x {args.threads} threads, "
           f"{os.cpu_count()} CPUs; {args.clients} concurrent residents")  # fmt: skip
     print(f"load average  {os.getloadavg()[0]:.1f} at the end (the machine may be shared)")
     print(f"run           {elapsed:.1f} s, {figures['jobs']} residents, {requests} requests, "

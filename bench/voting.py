@@ -201,10 +201,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--voters", type=int, default=2000)
     parser.add_argument("--clients", type=int, default=16)
-    # 2 gthread workers x 4 threads used the least CPU per ballot on 2 cores (issue 6 table).
+    # 2 sync workers used the least CPU per ballot on 2 cores: gthread's poller and thread
+    # hand-off cost more than the reconnects (3.1-3.6 ms against 4.0-5.2 ms per ballot).
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4)
-    parser.add_argument("--worker-class", default="gthread", help="gunicorn -k (gthread, sync)")
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--worker-class", default="sync", help="gunicorn -k (sync, gthread)")
     parser.add_argument("--twice", type=float, default=0.1, help="share of codes on two devices")
     parser.add_argument("--port", type=int, default=54391)
     parser.add_argument("--database-url", default=None)
