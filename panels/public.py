@@ -96,23 +96,23 @@ def _signup(panel: Panel, invitation: Invitation | None):
         answers = signup_answers(panel, form, current_language())
         try:
             volunteer = services.sign_up(panel, answers, invitation)
+            limits.record_public_form()
+            db.session.commit()
         except PanelError as error:
             db.session.rollback()
             form.form_errors.append(message(error.code, error.params))
             status = 400
+        except IntegrityError:
+            # The same letter was sent from two devices at once and the other one was first
+            # (PostgreSQL refuses at the flush in sign_up, SQLite at the commit).
+            db.session.rollback()
+            return render_template(
+                "panels/public/message.html",
+                panel=panel,
+                title=_("Already signed up"),
+                text=message("signup.already_used"),
+            ), 409
         else:
-            limits.record_public_form()
-            try:
-                db.session.commit()
-            except IntegrityError:
-                # The same letter was sent from two devices at once; the other one was first.
-                db.session.rollback()
-                return render_template(
-                    "panels/public/message.html",
-                    panel=panel,
-                    title=_("Already signed up"),
-                    text=message("signup.already_used"),
-                ), 409
             flash(
                 _(
                     "Thank you! You are signed up. Keep this page's address: it is your personal link."

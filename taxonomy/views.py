@@ -124,20 +124,21 @@ def form(slug: str):
             )
             status = 429
         else:
-            item = services.intake(
-                services.PUBLIC_FORM,
-                key,
-                form.text.data,
-                channel="qr_poster" if request.args.get("via") == "qr" else "web",
-                topic=topic,
-                language=current_language(),
-                age_band=form.age_band.data or None,
-                consent=True,
-            )
             try:
+                item = services.intake(
+                    services.PUBLIC_FORM,
+                    key,
+                    form.text.data,
+                    channel="qr_poster" if request.args.get("via") == "qr" else "web",
+                    topic=topic,
+                    language=current_language(),
+                    age_band=form.age_band.data or None,
+                    consent=True,
+                )
                 db.session.commit()
             except IntegrityError:
-                # The same form arrived twice at the same moment: the other request stored it.
+                # The same form arrived twice at the same moment and the other request stored it
+                # (PostgreSQL refuses at intake's flush, SQLite at the commit).
                 db.session.rollback()
                 item = services.stored_public_input(key)
             session["input_receipt"] = item.receipt
