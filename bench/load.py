@@ -53,7 +53,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench import pgserver  # noqa: E402
 from bench.http_client import Client  # noqa: E402
-from bench.voting import server_cpu_seconds, start_server  # noqa: E402
+from bench.voting import server_cpu_seconds, start_server, voting_round  # noqa: E402
 
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 FORM_KEY = re.compile(r'name="submission" type="hidden" value="([^"]+)"')
@@ -83,8 +83,6 @@ def prepare(url: str, voters: int, sign_ups: int) -> Setup:
     from app.demo import load_neighbourhoods
     from app.extensions import db
     from app.models import Neighbourhood
-    from budgeting import services as budgeting
-    from budgeting import voting
     from panels import services as panels
     from taxonomy.models import Topic
 
@@ -96,19 +94,7 @@ def prepare(url: str, voters: int, sign_ups: int) -> Setup:
         upgrade()
         load_neighbourhoods()
         lademoen = db.session.query(Neighbourhood).filter_by(slug="lademoen").one()
-        round_ = budgeting.create_round(
-            slug=ROUND, title="Load", budget=1_000_000, rule_variant="greedy_cost"
-        )
-        budgeting.advance_phase(round_)
-        for i in range(8):
-            application = budgeting.Application(
-                f"Project {i}", "", 100_000 + 10_000 * i, applicant_type="other"
-            )
-            budgeting.decide(budgeting.submit_proposal(round_, application), True, "")
-        budgeting.advance_phase(round_)
-        budgeting.advance_phase(round_)
-        codes = [c.code for c in voting.generate_codes(round_, voters)]
-        projects = [p.id for p in round_.accepted]
+        codes, projects = voting_round(ROUND, "Load", voters)
 
         quotas = [panels.QuotaLine("kjønn", g, 0, 20) for g in ("kvinne", "mann")]
         quotas += [panels.QuotaLine("alder", a, 0, 20) for a in ("16-39", "40-66", "67+")]

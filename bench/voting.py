@@ -45,7 +45,6 @@ def prepare(url: str, voters: int) -> tuple[list[str], list[int]]:
 
     from app import create_app
     from app.extensions import db
-    from budgeting import services, voting
 
     app = create_app(
         {"SQLALCHEMY_DATABASE_URI": url, "TINGET_ENV": "testing", "SECRET_KEY": "bench"}
@@ -55,22 +54,30 @@ def prepare(url: str, voters: int) -> tuple[list[str], list[int]]:
             with db.engine.begin() as connection:
                 connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
         upgrade()
-        round_ = services.create_round(
-            slug=SLUG, title="Bench", budget=1_000_000, rule_variant="greedy_cost"
-        )
-        services.advance_phase(round_)
-        for i in range(8):
-            application = services.Application(
-                f"Project {i}", "", 100_000 + 10_000 * i, applicant_type="other"
-            )
-            services.decide(services.submit_proposal(round_, application), True, "")
-        services.advance_phase(round_)
-        services.advance_phase(round_)
-        codes = [c.code for c in voting.generate_codes(round_, voters)]
-        projects = [p.id for p in round_.accepted]
+        codes, projects = voting_round(SLUG, "Bench", voters)
         db.session.commit()
         db.engine.dispose()
     return codes, projects
+
+
+def voting_round(slug: str, title: str, voters: int) -> tuple[list[str], list[int]]:
+    """A round in the voting phase with eight accepted projects and ``voters`` codes (in an app
+    context; not committed): its codes and project ids."""
+    from budgeting import services, voting
+
+    round_ = services.create_round(
+        slug=slug, title=title, budget=1_000_000, rule_variant="greedy_cost"
+    )
+    services.advance_phase(round_)
+    for i in range(8):
+        application = services.Application(
+            f"Project {i}", "", 100_000 + 10_000 * i, applicant_type="other"
+        )
+        services.decide(services.submit_proposal(round_, application), True, "")
+    services.advance_phase(round_)
+    services.advance_phase(round_)
+    codes = [c.code for c in voting.generate_codes(round_, voters)]
+    return codes, [p.id for p in round_.accepted]
 
 
 def sign_in(port: int, code: str) -> tuple[Client, str]:
