@@ -267,7 +267,9 @@ def main() -> None:
                 f"MILP {d['milp_calls']:4d} / {d['milp_seconds']:6.2f}  "
                 f"swap search {d['heuristic_columns']:6d} columns / {d['heuristic_seconds']:6.2f}  "
                 f"start {d['initial_seconds']:5.2f}  relaxation {d['relaxation_seconds']:5.2f}  "
-                f"warm start {d['warm_start_seconds']:6.2f}  fallback {d['fallback']}"
+                f"peel {d['peel_panels']:4d} panels / {d['peel_seconds']:6.2f} (rest "
+                f"{d['peel_rest']:.0e})  warm start {d['warm_start_seconds']:6.2f}  "
+                f"fallback {d['fallback']}"
             )
 
 

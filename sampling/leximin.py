@@ -18,10 +18,13 @@ LEXIMIN is computed in two steps:
 1. ``relaxation_leximin``: the LEXIMIN over *fractional* panels (the LP relaxation of the
    panel polytope), stage by stage on T variables — no columns, milliseconds. It is
    lexicographically at least the true LEXIMIN.
-2. ``_decompose``: one column generation looking for a distribution over real panels that
-   reaches it (``max -eps`` with ``pi_t >= target_t - eps``), warm-started with panels from a
-   Frank-Wolfe walk toward the target (swap search, no LP), so often a few LPs suffice. Reached (eps <= 1e-9) means the
-   target *is* the LEXIMIN, so all stages of the classic algorithm are replaced by one.
+2. ``_decompose``: a distribution over real panels that reaches it. ``_peel`` walks it apart
+   into panels (Caratheodory along faces: one small MILP per panel, no master LP), then one
+   LP over those panels checks that they reach the target (``max -eps`` with
+   ``pi_t >= target_t - eps``). Reached (eps <= 1e-9) means the target *is* the LEXIMIN, so
+   all stages of the classic algorithm are replaced by one. If the walk gets stuck (a face
+   with no integer panel), column generation continues from its panels, warm-started by a
+   Frank-Wolfe walk toward the target.
 
 Only when integrality makes the target unreachable does the classic algorithm run (with the
 columns found so far): stage by stage, and when a stage is optimal, every unfixed type with
@@ -64,6 +67,11 @@ START_SHARE = 3
 # Frank-Wolfe warm start of the decomposition: rounds per type, swaps per round.
 FW_ROUNDS = 2
 FW_STEPS = 16
+# The peel stops when the weight left to place is below this (the LP then absorbs the rest),
+# and gives up after this many panels per type (then column generation continues).
+PEEL_REST = 1e-10
+PEEL_FACE_TOL = 1e-9
+PEEL_STEPS_PER_TYPE = 3
 
 
 @dataclass
@@ -79,6 +87,9 @@ class SolveStats:
     initial_seconds: float = 0.0
     relaxation_seconds: float = 0.0
     warm_start_seconds: float = 0.0
+    peel_panels: int = 0
+    peel_seconds: float = 0.0
+    peel_rest: float = 1.0
     fallback: bool = False
     milp_columns: int = 0
     stage_values: list[float] = field(default_factory=list)
@@ -107,7 +118,7 @@ class _Columns:
         self.sizes = types.sizes
         self.n_types = types.n_types
         self.counts: list[np.ndarray] = []
-        self.seen: set[bytes] = set()
+        self._position: dict[bytes, int] = {}
         self._indices: list[np.ndarray] = []
         self._data: list[np.ndarray] = []
         self._cache: tuple[int, sparse.csr_array, np.ndarray] | None = None
@@ -118,14 +129,18 @@ class _Columns:
     def add(self, x: np.ndarray) -> bool:
         x = np.asarray(x, dtype=np.int64)
         key = x.tobytes()
-        if key in self.seen:
+        if key in self._position:
             return False
-        self.seen.add(key)
+        self._position[key] = len(self.counts)
         self.counts.append(x)
         nz = np.flatnonzero(x)
         self._indices.append(nz)
         self._data.append(x[nz] / self.sizes[nz])
         return True
+
+    def index(self, x: np.ndarray) -> int:
+        """Position of an added panel."""
+        return self._position[np.asarray(x, dtype=np.int64).tobytes()]
 
     def matrices(self) -> tuple[sparse.csr_array, np.ndarray]:
         """(columns x types share matrix, columns x types count matrix), cached."""
@@ -396,6 +411,62 @@ def _frank_wolfe_columns(swaps: _SwapSearch, cols: _Columns, target: np.ndarray,
         avg += (x / swaps.sizes - avg) / (i + 2)
 
 
+def _peel(
+    model: PanelModel, cols: _Columns, target: np.ndarray, stats: SolveStats
+) -> dict[int, float]:
+    """Split ``target`` (a point of the fractional panel polytope) into real panels.
+
+    Caratheodory's walk on faces: with ``c`` the part of the target still to place (scaled to
+    one panel), find a real panel ``v`` on the smallest face of the polytope that holds ``c``
+    (every bound and quota tight at ``c`` stays tight), give ``v`` the largest weight that
+    leaves the rest ``c + theta (c - v)`` inside the polytope, and go on from there. Each step
+    makes one more bound or quota tight, so the face shrinks and at most T + 1 panels are
+    needed; the weight left falls geometrically, and the walk stops when it is below
+    ``PEEL_REST``. The polytope has fractional corners, so the rest can leave the hull of real
+    panels: then a face has no panel, and the caller's LP and column generation take over from
+    the panels found. Returns the weight of each panel found, by its index in ``cols``.
+    """
+    start = time.perf_counter()
+    sizes = model.types.sizes
+    a = model.matrix
+    rest = np.clip(target, 0.0, 1.0) * sizes  # counts still to place
+    left = 1.0  # their weight
+    used: dict[int, float] = {}
+    tol = PEEL_FACE_TOL
+    for _ in range(PEEL_STEPS_PER_TYPE * model.types.n_types + 10):
+        if left <= PEEL_REST:
+            break
+        c = rest / left
+        zero, full = c <= tol, c >= sizes - tol
+        ac = a @ c
+        at_lo, at_hi = ac <= model.row_lower + tol, ac >= model.row_upper - tol
+        var_lower, var_upper = np.where(full, sizes, 0.0), np.where(zero, 0.0, sizes)
+        row_lower = np.where(at_hi, model.row_upper, model.row_lower)
+        row_upper = np.where(at_lo, model.row_lower, model.row_upper)
+        # the likeliest types first: the panel then sits close to c and takes a larger weight
+        v = model.solve(np.where(zero, 0.0, c / sizes), var_lower, var_upper, row_lower, row_upper)
+        if v is None:
+            break
+        d = c - v
+        ad = a @ d
+        ratios = [
+            c[(d < 0) & ~zero] / -d[(d < 0) & ~zero],
+            (sizes - c)[(d > 0) & ~full] / d[(d > 0) & ~full],
+            (ac - model.row_lower)[(ad < 0) & ~at_lo] / -ad[(ad < 0) & ~at_lo],
+            (model.row_upper - ac)[(ad > 0) & ~at_hi] / ad[(ad > 0) & ~at_hi],
+        ]
+        theta = min((float(r.min()) for r in ratios if r.size), default=np.inf)
+        weight = left if not np.isfinite(theta) else left * theta / (1.0 + theta)
+        cols.add(v)
+        used[cols.index(v)] = used.get(cols.index(v), 0.0) + weight
+        rest = np.maximum(rest - weight * v, 0.0)
+        left = float(rest.sum()) / model.types.panel_size
+    stats.peel_panels = len(used)
+    stats.peel_rest = left
+    stats.peel_seconds += time.perf_counter() - start
+    return used
+
+
 def _decompose(
     model: PanelModel,
     swaps: _SwapSearch,
@@ -403,30 +474,35 @@ def _decompose(
     never: np.ndarray,
     target: np.ndarray,
     stats: SolveStats,
-) -> tuple[bool, list[int]]:
+) -> tuple[bool, list[int], np.ndarray | None]:
     """Look for a distribution over real panels reaching ``target`` (shortfall <= tolerance).
 
-    One column generation (maximise -eps with pi_t >= target_t - eps) replaces all the LEXIMIN
-    stages when it succeeds; it stops as soon as the shortfall is within tolerance, or when the
-    pricing MILP proves that no distribution reaches the target. Returns (reached, columns used).
+    First the peel; when it places all but a negligible weight, its own weights are the
+    distribution (exact to ~1e-10; an LP would only be exact to its feasibility tolerance).
+    Otherwise one column generation (maximise -eps with pi_t >= target_t - eps) starts from
+    the peel's panels; it stops as soon as the shortfall is within tolerance, or when the
+    pricing MILP proves that no distribution reaches the target. Either way, success replaces
+    all the LEXIMIN stages. Returns (reached, columns used, their weights if already known).
     """
     active = ~never
     fixed = {int(t): 0.0 for t in np.flatnonzero(never)}
-    start = time.perf_counter()
-    _frank_wolfe_columns(swaps, cols, target, int(FW_ROUNDS * model.types.n_types))
-    stats.warm_start_seconds += time.perf_counter() - start
+    peeled = _peel(model, cols, target, stats)
+    use = sorted(peeled)
+    if stats.peel_rest <= PEEL_REST:
+        shares, _ = cols.matrices()
+        weights = np.array([peeled[i] for i in use])
+        weights /= weights.sum()
+        if np.max(target - weights @ shares[use]) <= DECOMPOSE_TOL:
+            return True, use, weights
+    else:
+        start = time.perf_counter()
+        _frank_wolfe_columns(swaps, cols, target, int(FW_ROUNDS * model.types.n_types))
+        stats.warm_start_seconds += time.perf_counter() - start
+        use = list(range(len(cols)))
     z, _, sub, lam = _converge_stage(
-        model,
-        swaps,
-        cols,
-        active,
-        fixed,
-        stats,
-        list(range(len(cols))),
-        base=target[active],
-        stop_at=-DECOMPOSE_TOL,
+        model, swaps, cols, active, fixed, stats, use, base=target[active], stop_at=-DECOMPOSE_TOL
     )
-    return z >= -DECOMPOSE_TOL, sub.tolist()
+    return z >= -DECOMPOSE_TOL, sub.tolist(), None
 
 
 def column_generation(
@@ -449,9 +525,10 @@ def column_generation(
     fixed: dict[int, float] = {int(t): 0.0 for t in np.flatnonzero(never)}
     stages = 0
     use = list(range(len(cols)))
+    weights: np.ndarray | None = None
     if leximin:
         target, stages = relaxation_leximin(types, never, stats)
-        reached, use = _decompose(model, swaps, cols, never, target, stats)
+        reached, use, weights = _decompose(model, swaps, cols, never, target, stats)
         if progress is not None:
             progress(
                 f"LP-relaxation LEXIMIN ({stages} levels) "
@@ -489,8 +566,11 @@ def column_generation(
     shares, counts = cols.matrices()
     # the last stage's support already meets every fixed level; re-solve it for the tightest
     # shortfall (together with all columns when the pool is small)
-    sub = np.array(use if len(cols) > 4 * n_types else range(len(cols)), dtype=np.int64)
-    weights = _final_distribution(shares[sub], fixed, stats)
+    if weights is None:
+        sub = np.array(use if len(cols) > 4 * n_types else range(len(cols)), dtype=np.int64)
+        weights = _final_distribution(shares[sub], fixed, stats)
+    else:
+        sub = np.array(use, dtype=np.int64)
     keep = weights > 1e-12
     panels, weights = counts[sub][keep], weights[keep] / weights[keep].sum()
     marginals = weights @ (panels / types.sizes)

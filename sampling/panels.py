@@ -129,9 +129,9 @@ class PanelModel:
             rows.append(h.tocsr())
             row_lo.append(np.zeros(len(types.households)))
             row_hi.append(np.ones(len(types.households)))
-        self.constraint = LinearConstraint(
-            sparse.vstack(rows).tocsr(), np.concatenate(row_lo), np.concatenate(row_hi)
-        )
+        self.matrix = sparse.vstack(rows).tocsr()
+        self.row_lower, self.row_upper = np.concatenate(row_lo), np.concatenate(row_hi)
+        self.constraint = LinearConstraint(self.matrix, self.row_lower, self.row_upper)
         self.integrality = np.ones(n)
         self.time_limit = time_limit
         self.calls = 0
@@ -141,17 +141,30 @@ class PanelModel:
         objective: np.ndarray,
         var_lower: np.ndarray | None = None,
         var_upper: np.ndarray | None = None,
+        row_lower: np.ndarray | None = None,
+        row_upper: np.ndarray | None = None,
     ) -> np.ndarray | None:
-        """Maximise ``objective @ x`` over feasible panels; ``None`` if there is none."""
+        """Maximise ``objective @ x`` over feasible panels; ``None`` if there is none.
+
+        ``row_lower``/``row_upper`` narrow the rows (quotas, then the panel size, then the
+        households, as in ``matrix``), e.g. to keep a face of the polytope.
+        """
         self.calls += 1
         lo = np.zeros(self.types.n_types) if var_lower is None else var_lower
         up = self.types.sizes if var_upper is None else var_upper
         options: dict = {"mip_rel_gap": 1e-9, "presolve": True}
         if self.time_limit is not None:
             options["time_limit"] = self.time_limit
+        constraint = self.constraint
+        if row_lower is not None or row_upper is not None:
+            constraint = LinearConstraint(
+                self.matrix,
+                self.row_lower if row_lower is None else row_lower,
+                self.row_upper if row_upper is None else row_upper,
+            )
         res = milp(
             -np.asarray(objective, dtype=float),
-            constraints=[self.constraint],
+            constraints=[constraint],
             integrality=self.integrality,
             bounds=Bounds(lo, up),
             options=options,

@@ -165,3 +165,12 @@ def test_leximin_falls_back_to_exact_stages_when_fractional_panels_beat_real_one
 def test_leximin_reaches_the_fractional_target_with_real_panels_on_sa_fixture_22(sa_leximin):
     assert not sa_leximin.report.detail["fallback"]
     assert sa_leximin.report.support <= sa_leximin.report.types + 1
+
+
+def test_peeling_splits_the_fractional_target_into_real_panels_without_column_generation(
+    sa_leximin,
+):
+    detail = sa_leximin.report.detail
+    assert detail["peel_rest"] <= 1e-10
+    assert detail["milp_columns"] == 0 and detail["heuristic_columns"] == 0
+    assert detail["peel_panels"] <= sa_leximin.report.types + 1
