@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from .extensions import db
 
@@ -76,6 +76,24 @@ def init_app(app: Flask) -> None:
     def server_error(error):
         db.session.rollback()
         return _went_wrong(500)
+
+    @app.teardown_appcontext
+    def release_session(error):
+        # Runs before Flask-SQLAlchemy's own teardown (registered earlier, run later). When the
+        # database has just terminated the connection, the rollback inside remove() raises after
+        # the answer was made; dropping the connection instead keeps that answer from turning
+        # into a 500. The pool then replaces the connection.
+        try:
+            db.session.remove()
+        except DBAPIError as exc:
+            app.logger.warning(
+                "connection lost at the end of a request: %s", type(exc.orig).__name__
+            )
+            try:
+                if db.session.registry.has():
+                    db.session.registry().invalidate()
+            finally:
+                db.session.registry.clear()
 
     @app.errorhandler(OperationalError)
     def database_unreachable(error):

@@ -90,3 +90,39 @@ def test_a_lost_database_connection_asks_to_send_again_with_503(database_url):
     assert response.headers["Retry-After"] == "5"
     assert "Nothing you sent was saved by this request" in response.text
     assert "server closed" not in response.text
+
+
+def test_a_connection_lost_after_the_answer_was_made_does_not_turn_it_into_a_500(
+    database_url, monkeypatch
+):
+    """PostgreSQL terminating the connection between the answer and the end of the request
+    made the teardown's rollback raise, and gunicorn answered 500 (seen in bench/load.py)."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.orm import Session
+
+    from app import create_app
+    from app.extensions import db
+    from tests.conftest import settings_for_tests
+
+    app = create_app(settings_for_tests(database_url))
+
+    @app.route("/answered")
+    def answered():
+        return str(db.session.execute(text("SELECT 41 + 1")).scalar())
+
+    close = Session.close
+    failures = []
+
+    def terminated(self):
+        if not failures:
+            failures.append(self)
+            raise OperationalError("ROLLBACK", {}, ConnectionError("terminating connection"))
+        return close(self)
+
+    monkeypatch.setattr(Session, "close", terminated)
+    client = app.test_client()
+    response = client.get("/answered")
+    assert failures, "the simulated loss did not happen"
+    assert response.status_code == 200 and response.text == "42"
+    assert client.get("/answered").text == "42"
