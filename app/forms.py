@@ -1,11 +1,30 @@
-"""Forms for the application shell: login and staff account management."""
+"""Forms for the application shell (login, staff accounts) and what every public form shares."""
+
+import re
+import secrets
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectField, StringField, SubmitField
+from wtforms import HiddenField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
 from .models import ROLES
+
+_SUBMISSION_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
+def submission_field() -> HiddenField:
+    """A key per rendered public form: a double click, or a resend after an answer was lost,
+    then stores once (the handler looks the key up before storing)."""
+    return HiddenField(default=lambda: secrets.token_urlsafe(18))
+
+
+def submission_key(submitted: str | None) -> str:
+    """The key a rendered form carried, or a fresh one when it is missing or malformed."""
+    if submitted and _SUBMISSION_KEY.fullmatch(submitted):
+        return submitted
+    return secrets.token_urlsafe(18)
+
 
 ROLE_LABELS = {
     "admin": _l("Administrator"),

@@ -31,6 +31,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from app.forms import submission_field
 from taxonomy.forms import MultiCheckboxField
 
 from .models import PHASE_STATUSES, PHASES, SUPPORT_SCALE
@@ -347,6 +348,8 @@ def signup_form(panel, formdata=None, paper: bool = False) -> FlaskForm:
         else _l("I agree that my answers are stored and used as described above."),
         validators=[InputRequired(message=_l("Tick the box to agree, or we cannot sign you up."))],
     )
+    if not paper:
+        SignupForm.submission = submission_field()
     SignupForm.submit = SubmitField(_l("Save the paper reply") if paper else _l("Sign me up"))
     return SignupForm(formdata=formdata) if formdata is not None else SignupForm()
 

@@ -134,7 +134,10 @@ class Invitation(db.Model):
 
 
 class Volunteer(db.Model):
-    """A resident who said yes. ``invitation_id`` is unique: one sign-up per household letter."""
+    """A resident who said yes. ``invitation_id`` is unique: one sign-up per household letter;
+    ``submission_key`` (the open-call form's key) is unique per panel: one sign-up per form."""
+
+    __table_args__ = (UniqueConstraint("panel_id", "submission_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     panel_id: Mapped[int] = mapped_column(ForeignKey("panel.id", ondelete="CASCADE"), index=True)
@@ -147,6 +150,7 @@ class Volunteer(db.Model):
     # The personal link (status page, support votes) and a code to type at check-in.
     access_token: Mapped[str] = mapped_column(String(64), unique=True)
     short_code: Mapped[str] = mapped_column(String(16), unique=True)
+    submission_key: Mapped[str | None] = mapped_column(String(64))
     features: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     availability: Mapped[list[str]] = mapped_column(JSON, default=list)
     access_needs: Mapped[list[str]] = mapped_column(JSON, default=list)

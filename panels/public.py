@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app import limits
 from app.extensions import db
+from app.forms import submission_key
 from app.i18n import current_language
 
 from . import deliberation, services
@@ -94,8 +95,15 @@ def _signup(panel: Panel, invitation: Invitation | None):
         status = 429
     elif form.is_submitted() and not form.errors:
         answers = signup_answers(panel, form, current_language())
+        key = submission_key(form.submission.data)
+        volunteer = services.volunteer_by_submission(panel, key)
+        if volunteer is not None:
+            # This form was stored before (a resend after a lost answer, or a double click)
+            return redirect(
+                url_for("panel.status", panel_id=panel.id, token=volunteer.access_token)
+            )
         try:
-            volunteer = services.sign_up(panel, answers, invitation)
+            volunteer = services.sign_up(panel, answers, invitation, key)
             limits.record_public_form()
             db.session.commit()
         except PanelError as error:
@@ -103,9 +111,14 @@ def _signup(panel: Panel, invitation: Invitation | None):
             form.form_errors.append(message(error.code, error.params))
             status = 400
         except IntegrityError:
-            # The same letter was sent from two devices at once and the other one was first
-            # (PostgreSQL refuses at the flush in sign_up, SQLite at the commit).
+            # The same form or letter was sent from two devices at once and the other one was
+            # first (PostgreSQL refuses at the flush in sign_up, SQLite at the commit).
             db.session.rollback()
+            volunteer = services.volunteer_by_submission(panel, key)
+            if volunteer is not None:
+                return redirect(
+                    url_for("panel.status", panel_id=panel.id, token=volunteer.access_token)
+                )
             return render_template(
                 "panels/public/message.html",
                 panel=panel,

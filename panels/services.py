@@ -462,8 +462,16 @@ def _check_signup(panel: Panel, answers: SignUp) -> None:
         raise PanelError("signup.no_contact")
 
 
-def sign_up(panel: Panel, answers: SignUp, invitation: Invitation | None = None) -> Volunteer:
-    """Add a volunteer from a household letter (``invitation``) or from the open call."""
+def sign_up(
+    panel: Panel,
+    answers: SignUp,
+    invitation: Invitation | None = None,
+    submission: str | None = None,
+) -> Volunteer:
+    """Add a volunteer from a household letter (``invitation``) or from the open call.
+
+    ``submission`` is the online form's key; a second volunteer with the same key is refused
+    by the database (see ``volunteer_by_submission``)."""
     _check_signup(panel, answers)
     if invitation is not None:
         if invitation.panel_id != panel.id:
@@ -478,6 +486,7 @@ def sign_up(panel: Panel, answers: SignUp, invitation: Invitation | None = None)
         source="lottery" if invitation is not None else "open_call",
         access_token=new_token(),
         short_code=_unique_code(Volunteer),
+        submission_key=submission,
         features={c: answers.features[c] for c in panel.categories},
         availability=list(answers.availability),
         access_needs=list(answers.access_needs),
@@ -509,6 +518,14 @@ def paper_sign_up(panel: Panel, typed_code: str, answers: SignUp, actor: User) -
     volunteer = sign_up(panel, answers, invitation)
     audit.record("panels.paper_signup", volunteer, actor=actor, panel=panel.id)
     return volunteer
+
+
+def volunteer_by_submission(panel: Panel, key: str) -> Volunteer | None:
+    """The volunteer an online sign-up form with this key already made (a resend, or two clicks
+    or devices at once), so that it is answered with that volunteer instead of a second one."""
+    return db.session.scalar(
+        select(Volunteer).where(Volunteer.panel_id == panel.id, Volunteer.submission_key == key)
+    )
 
 
 def volunteer_by_token(panel: Panel, token: str) -> Volunteer | None:

@@ -3,7 +3,6 @@ coding, the codebook editor, local indicators and the summary filters."""
 
 from __future__ import annotations
 
-import secrets
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
@@ -12,7 +11,6 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
-    HiddenField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -22,6 +20,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
+
+from app.forms import submission_field
 
 from .vocabulary import AGE_BANDS, CHANNELS, INPUT_LANGUAGES
 
@@ -52,8 +52,7 @@ class PublicInputForm(FlaskForm):
             InputRequired(message=_l("Tick the box to agree, or your input cannot be sent."))
         ],
     )
-    # One key per rendered form: a double click or a resend after a lost answer stores once.
-    submission = HiddenField(default=lambda: secrets.token_urlsafe(18))
+    submission = submission_field()
     # Honeypot: hidden from people by CSS, filled in by robots.
     website = StringField(
         _l("Leave this field empty"), render_kw={"autocomplete": "off", "tabindex": "-1"}

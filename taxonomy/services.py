@@ -5,7 +5,6 @@ edits with versions and audit events, codings, memos and the coding queue."""
 from __future__ import annotations
 
 import random
-import re
 import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -121,14 +120,6 @@ def intake(
 
 #: ``source_type`` of items sent with the public form; ``source_id`` is the form's key.
 PUBLIC_FORM = "input.form"
-_FORM_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
-
-
-def public_form_key(submitted: str | None) -> str:
-    """The key a rendered public form carried, or a fresh one when it is missing or malformed."""
-    if submitted and _FORM_KEY.fullmatch(submitted):
-        return submitted
-    return secrets.token_urlsafe(18)
 
 
 def stored_public_input(key: str) -> InputItem | None:

@@ -32,6 +32,7 @@ from sqlalchemy.exc import IntegrityError
 from app import audit
 from app.auth import login_required, roles_required
 from app.extensions import db
+from app.forms import submission_key
 from app.i18n import current_language
 from app.models import Neighbourhood
 
@@ -107,14 +108,14 @@ def form(slug: str):
         if form.website.data:
             # A robot filled in the hidden field: pretend all went well, store nothing.
             return redirect(url_for("input.thanks", slug=topic.slug))
-        key = services.public_form_key(form.submission.data)
+        key = submission_key(form.submission.data)
         stored = services.stored_public_input(key)
         if stored is not None and stored.text == form.text.data.strip():
             session["input_receipt"] = stored.receipt
             return redirect(url_for("input.thanks", slug=topic.slug))
         if stored is not None:
             # Back to a sent form and wrote something else: that is a new message.
-            key = services.public_form_key(None)
+            key = submission_key(None)
         if not services.submission_allowed():
             db.session.commit()
             form.form_errors.append(

@@ -392,6 +392,54 @@ def test_one_letter_sent_from_several_devices_at_once_gives_one_volunteer(app, i
     assert len(db.session.scalars(select(Volunteer)).all()) == 1
 
 
+def _open_call_form_key(client, panel) -> tuple[str, str]:
+    url = f"/p/{panel.id}/open/{panel.open_call_token}"
+    page = client.get(url).text
+    return url, re.search(r'name="submission" type="hidden" value="([^"]+)"', page).group(1)
+
+
+def test_an_open_call_form_sent_again_gives_one_volunteer_and_the_same_personal_link(
+    client, invited_panel
+):
+    url, key = _open_call_form_key(client, invited_panel)
+    first = client.post(url, data=signup_data(submission=key))
+    resent = client.post(url, data=signup_data(submission=key))
+    assert first.status_code == resent.status_code == 302
+    assert resent.headers["Location"] == first.headers["Location"]
+    assert len(db.session.scalars(select(Volunteer)).all()) == 1
+    _, other_form = _open_call_form_key(client, invited_panel)
+    client.post(url, data=signup_data(submission=other_form, name="Jonas"))
+    assert len(db.session.scalars(select(Volunteer)).all()) == 2  # a new form is a new person
+
+
+def test_one_open_call_form_sent_from_several_devices_at_once_gives_one_volunteer(
+    app, client, invited_panel
+):
+    url, key = _open_call_form_key(client, invited_panel)
+    db.session.commit()
+    start = threading.Barrier(6)
+    answers: list[tuple[int, str]] = []
+
+    def send() -> None:
+        with app.test_client() as device:
+            start.wait(timeout=30)
+            response = device.post(url, data=signup_data(submission=key))
+            answers.append((response.status_code, response.headers.get("Location", "")))
+
+    threads = [threading.Thread(target=send) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert len(answers) == 6  # no device met an error page (an exception drops its answer)
+    volunteers = db.session.scalars(select(Volunteer)).all()
+    assert len(volunteers) == 1
+    assert {status for status, _ in answers} == {302}
+    assert {location.split("?")[0] for _, location in answers} == {
+        f"/p/{invited_panel.id}/me/{volunteers[0].access_token}"
+    }
+
+
 def test_sign_up_questions_typed_in_norwegian_are_shown_in_the_residents_language(
     client, make_panel
 ):
