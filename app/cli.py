@@ -210,7 +210,9 @@ def restore_command(path: str, yes: bool) -> None:
     upgrade()
     record("database.restored", file=Path(path).name, revision=report.revision)
     db.session.commit()
-    click.echo(f"Restored {report.path} (migration {report.revision}) and applied newer migrations.")
+    click.echo(
+        f"Restored {report.path} (migration {report.revision}) and applied newer migrations."
+    )
 
 
 def _backup_problem(error: Exception) -> str:
