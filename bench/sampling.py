@@ -5,6 +5,7 @@ One command, from the repository root::
     .venv/bin/python bench/sampling.py                     # all instances, caps 600 s / 300 s
     .venv/bin/python bench/sampling.py --only sa_fixture_22 example_small_20
     .venv/bin/python bench/sampling.py --cap 120 --reference-cap 60 --no-reference
+    .venv/bin/python bench/sampling.py --algorithm maximin     # our MAXIMIN (no reference)
 
 Prints a table: instance, n, k, distinct profiles, our seconds, reference seconds, ratio and
 both minimum probabilities, then where our time went (master LPs, pricing MILPs, swap search,
@@ -141,11 +142,11 @@ def case(name: str) -> Case:
     return Case(name, pool, quotas, k)
 
 
-def _ours(c: Case) -> dict:
+def _ours(c: Case, algorithm: str = "leximin") -> dict:
     from sampling.stage2 import select_probabilities
 
     start, cpu = time.perf_counter(), time.process_time()
-    result = select_probabilities(c.pool, c.quotas, c.k, explain=False)
+    result = select_probabilities(c.pool, c.quotas, c.k, algorithm, explain=False)
     seconds = time.perf_counter() - start
     s = result.report
     return {
@@ -172,7 +173,7 @@ def _reference(c: Case) -> dict:
 def _worker(which: str, name: str) -> None:
     c = case(name)
     try:
-        out = _ours(c) if which == "ours" else _reference(c)
+        out = _ours(c, *which.split(":")[1:]) if which.startswith("ours") else _reference(c)
     except Exception as exc:  # noqa: BLE001 - reported in the table, never a traceback
         out = {"error": f"{type(exc).__name__}: {str(exc)[:80]}"}
     print("RESULT " + json.dumps(out), flush=True)
@@ -208,6 +209,12 @@ def main() -> None:
     )
     parser.add_argument("--no-reference", action="store_true")
     parser.add_argument("--reference-up-to", type=int, default=2000, help="largest n to try it on")
+    parser.add_argument(
+        "--algorithm",
+        choices=("leximin", "maximin"),
+        default="leximin",
+        help="ours (the reference, LEXIMIN, then runs only with leximin)",
+    )
     parser.add_argument("--worker", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -223,9 +230,9 @@ def main() -> None:
     details = []
     for name in names:
         c = case(name)
-        ours = run_capped("ours", name, args.cap)
+        ours = run_capped(f"ours:{args.algorithm}", name, args.cap)
         notes = []
-        if args.no_reference or len(c.pool) > args.reference_up_to:
+        if args.no_reference or args.algorithm != "leximin" or len(c.pool) > args.reference_up_to:
             ref: dict = {"error": "not run"}
         else:
             ref = run_capped("reference", name, args.reference_cap)

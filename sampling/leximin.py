@@ -322,7 +322,7 @@ def _initial_panels(model: PanelModel, cols: _Columns, swaps: _SwapSearch) -> np
 
 
 def relaxation_leximin(
-    types: TypeModel, never: np.ndarray, stats: SolveStats
+    types: TypeModel, never: np.ndarray, stats: SolveStats, first_level_only: bool = False
 ) -> tuple[np.ndarray, int]:
     """LEXIMIN of the type probabilities over the LP relaxation of the panel polytope.
 
@@ -330,6 +330,9 @@ def relaxation_leximin(
     household) contain every distribution over real panels, so this vector is lexicographically
     at least the true LEXIMIN; when real panels reach it, it *is* the LEXIMIN. The stages are LPs
     on T variables with no columns, so this costs little. Returns (probabilities, stages).
+
+    ``first_level_only`` (MAXIMIN): stop after the first stage and return that LP's own point,
+    where every type has at least the largest achievable minimum and nothing more is asked.
     """
     start = time.perf_counter()
     n, sizes = types.n_types, types.sizes
@@ -384,6 +387,10 @@ def relaxation_leximin(
         if res.status != 0:
             raise SolverError(f"The relaxation LP failed: {res.message}", code="solver.lp_failed")
         z = float(res.x[-1])
+        if first_level_only:
+            point = np.where(never, 0.0, np.clip(res.x[:n] / sizes, 0.0, 1.0))
+            stats.relaxation_seconds += time.perf_counter() - start
+            return point, stages
         y = -res.ineqlin.marginals[: len(free)]
         to_fix = free[y > FIX_TOL]
         if to_fix.size == 0:
@@ -523,23 +530,20 @@ def column_generation(
     if not cols.counts:
         raise SolverError("No feasible panel exists.", code="quota.infeasible")
     fixed: dict[int, float] = {int(t): 0.0 for t in np.flatnonzero(never)}
-    stages = 0
-    use = list(range(len(cols)))
-    weights: np.ndarray | None = None
-    if leximin:
-        target, stages = relaxation_leximin(types, never, stats)
-        reached, use, weights = _decompose(model, swaps, cols, never, target, stats)
-        if progress is not None:
-            progress(
-                f"LP-relaxation LEXIMIN ({stages} levels) "
-                + ("reached by panels" if reached else "not reachable; exact stages follow"),
-                1.0 if reached else 0.0,
-            )
-        if reached:
-            fixed = {t: float(target[t]) for t in range(n_types)}
-        else:
-            stats.fallback = True
-            stages = 0
+    # MAXIMIN the same way: the first relaxation level's own point, split into panels
+    target, stages = relaxation_leximin(types, never, stats, first_level_only=not leximin)
+    reached, use, weights = _decompose(model, swaps, cols, never, target, stats)
+    if progress is not None:
+        progress(
+            f"LP-relaxation {'LEXIMIN' if leximin else 'MAXIMIN'} ({stages} levels) "
+            + ("reached by panels" if reached else "not reachable; exact stages follow"),
+            1.0 if reached else 0.0,
+        )
+    if reached:
+        fixed = {t: float(target[t]) for t in range(n_types)}
+    else:
+        stats.fallback = True
+        stages = 0
     while len(fixed) < n_types:
         stages += 1
         active = np.ones(n_types, dtype=bool)

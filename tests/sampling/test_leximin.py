@@ -137,6 +137,25 @@ def test_leximin_equals_brute_force_leximin_on_tiny_instances(instance):
     assert got.sum() == pytest.approx(k)
 
 
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tiny_instances())
+def test_maximin_reaches_the_largest_possible_minimum_on_tiny_instances(instance):
+    pool, quotas, k = instance
+    panels = feasible_panels(pool, quotas, k)
+    if not panels:
+        return
+    best_minimum = brute_force_leximin(len(pool), panels).min()
+    result = select_probabilities(pool, quotas, k, "maximin", explain=False)
+    got = np.array([result.probabilities[i] for i in pool.ids])
+    assert got.min() == pytest.approx(best_minimum, abs=1e-6)
+    assert got.sum() == pytest.approx(k)
+    for panel in result.panels:
+        ids = [
+            t.members[j] for t, c in zip(result.types, panel.counts, strict=True) for j in range(c)
+        ]
+        assert panel_meets_quotas(ids, pool, quotas, k)
+
+
 def test_leximin_falls_back_to_exact_stages_when_fractional_panels_beat_real_ones():
     """Three people who pairwise share a category capped at one, plus a filler, panel of 2:
     half a panel of each pair is fractionally feasible (everyone 1/2), but every real panel is
