@@ -192,6 +192,35 @@ def neighbourhood_choices() -> list[tuple[int, str]]:
     return choices()
 
 
+#: contributions per page of the staff list; statuses are worked out this many at a time
+PAGE_SIZE = 200
+STATUS_BATCH = 500
+
+
+def _page_with_status(query, wanted: str, page: int) -> tuple[list[InputItem], dict, bool]:
+    """One page of the contributions whose (possibly implied) status is ``wanted``.
+
+    An implied status comes from the feature's own data (review, vote, coding), not from a
+    column, so the newest contributions are read in batches until the page is full."""
+    skip, found, statuses = (page - 1) * PAGE_SIZE, [], {}
+    offset = 0
+    while len(found) <= PAGE_SIZE:
+        batch = list(db.session.scalars(query.offset(offset).limit(STATUS_BATCH)))
+        if not batch:
+            break
+        offset += len(batch)
+        batch_statuses = report.statuses_by_item(batch)
+        for item in batch:
+            if batch_statuses[item.id].status != wanted:
+                continue
+            if skip:
+                skip -= 1
+                continue
+            found.append(item)
+            statuses[item.id] = batch_statuses[item.id]
+    return found[:PAGE_SIZE], statuses, len(found) > PAGE_SIZE
+
+
 @bp.route("/")
 @roles_required("facilitator", "reader")
 def index():
@@ -201,19 +230,32 @@ def index():
         chosen = db.session.get(Neighbourhood, area_id)
         if chosen is not None:
             query = query.where(InputItem.neighbourhood_id.in_(services.area_ids(chosen)))
-    items = list(db.session.scalars(query.limit(500)))
-    statuses = report.statuses_by_item(items)
+    code = services.normalise_receipt(request.args.get("kode"))
+    if code:
+        # a resident on the phone reads out the code on their receipt
+        query = query.where(InputItem.receipt == code)
+    page = max(request.args.get("side", 1, type=int) or 1, 1)
     wanted = request.args.get("status")
     if wanted in STATUSES:
-        items = [item for item in items if statuses[item.id].status == wanted]
+        items, statuses, more = _page_with_status(query, wanted, page)
+    else:
+        wanted = None
+        rows = list(db.session.scalars(query.offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)))
+        items, more = rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+        statuses = report.statuses_by_item(items)
+    filters = {"omrade": area_id or None, "status": wanted, "kode": code or None}
     return render_template(
         "followup/index.html",
-        items=items[:200],
+        items=items,
         statuses=statuses,
         areas=neighbourhood_choices(),
         area_id=area_id,
         wanted=wanted,
+        code=code,
         statuses_list=STATUSES,
+        page=page,
+        previous_url=url_for("followup.index", side=page - 1, **filters) if page > 1 else None,
+        next_url=url_for("followup.index", side=page + 1, **filters) if more else None,
     )
 
 

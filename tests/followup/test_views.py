@@ -225,3 +225,40 @@ def test_a_paper_application_is_recorded_with_its_channel_and_gets_a_printed_rec
     followup = services.followup_for(services.PROPOSAL, proposal.id)
     assert (followup.recorded_channel, item.entered_by_id) == ("paper", staff.id)
     assert services.status_of(item).status == "received"
+
+
+def test_the_staff_list_pages_through_every_contribution_and_finds_one_by_its_receipt(
+    client, auth, card, monkeypatch
+):
+    from followup import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 3)
+    monkeypatch.setattr(views, "STATUS_BATCH", 2)
+    cards = [card(f"Kort nummer {n}") for n in range(8)]
+    services.record_answer(cards[1], services.Answer("answered", answer_nb="Takk"), None)
+    services.record_answer(cards[6], services.Answer("answered", answer_nb="Takk"), None)
+    db.session.commit()
+    auth.become("reader")
+
+    def shown(query: str) -> tuple[list[str], str]:
+        page = client.get(f"/oppfolging/?lang=en&{query}").get_data(as_text=True)
+        return [c.receipt for c in cards if f"Kort nummer {cards.index(c)}<" in page], page
+
+    seen = []
+    for number, expected in ((1, 3), (2, 3), (3, 2)):
+        receipts, page = shown(f"side={number}")
+        assert len(receipts) == expected
+        assert ("Next page" in page) == (number < 3)
+        seen += receipts
+    assert sorted(seen) == sorted(c.receipt for c in cards)  # none twice, none missing
+
+    answered, page = shown("status=answered")
+    assert sorted(answered) == sorted([cards[1].receipt, cards[6].receipt])
+    not_answered_1, _ = shown("status=received&side=1")
+    not_answered_2, _ = shown("status=received&side=2")
+    assert len(not_answered_1) == 3 and len(not_answered_2) == 3
+    assert not set(not_answered_1) & set(not_answered_2)
+
+    typed = cards[4].receipt.lower()[:4] + " " + cards[4].receipt.lower()[4:]
+    found, page = shown(f"kode={typed}")
+    assert found == [cards[4].receipt] and "Next page" not in page
