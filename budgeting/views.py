@@ -513,7 +513,13 @@ def group(round_slug: str):
             return redirect(url_for("budget.group", round_slug=round_.slug))
     elif form.is_submitted():
         status = 400
+    from followup import services as followup
+
     result = results.latest_result(round_) if round_.phase == "published" else None
+    # a member's own ideas show their receipt code: what came of it can be followed later
+    receipts = {
+        p.id: followup.proposal_receipt(p) for p in round_.proposals if p.member_id == member.id
+    }
     return render_template(
         "budgeting/group.html",
         round=round_,
@@ -521,6 +527,7 @@ def group(round_slug: str):
         form=form,
         comment_form=CommentForm(formdata=None),
         result=result,
+        receipts=receipts,
     ), status
 
 

@@ -169,6 +169,33 @@ def test_a_youth_group_joins_proposes_comments_and_votes(client, make_round):
     assert "idea from Sara" in page.text
 
 
+def test_a_youth_member_sees_the_receipt_code_of_their_own_ideas_only(app, client, make_round):
+    from followup import services as followup
+
+    round_ = make_round(title="Veien til førerkortet", kind="youth", budget=100_000)
+    services.advance_phase(round_)
+    db.session.commit()
+    client.post(
+        "/budsjett/bli-med",
+        data={"code": round_.join_code, "nickname": "Sara", "age_band": "13-19"},
+    )
+    client.post(
+        f"/budsjett/{round_.slug}/gruppe",
+        data={"title": "Kjøretimer", "description": "", "cost": "60000"},
+    )
+    receipt = followup.proposal_receipt(db.session.scalar(select(Proposal)))
+    assert receipt
+    own = client.get(f"/budsjett/{round_.slug}/gruppe?lang=en").text
+    assert receipt in own and f"/svar/{receipt}" in own
+    with app.test_client() as friend:
+        friend.post(
+            "/budsjett/bli-med",
+            data={"code": round_.join_code, "nickname": "Ali", "age_band": "13-19"},
+        )
+        theirs = friend.get(f"/budsjett/{round_.slug}/gruppe?lang=en").text
+    assert "Kjøretimer" in theirs and receipt not in theirs
+
+
 def sign_in(client, round_) -> int:
     (code,) = voting.generate_codes(round_, 1)
     db.session.commit()
