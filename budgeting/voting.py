@@ -219,8 +219,7 @@ _STATE = (
     select(Round.id, Round.slug, Round.phase, Round.frozen_at, VoterCode.id)
     .outerjoin(
         VoterCode,
-        (VoterCode.round_id == Round.id)
-        & VoterCode.id.in_(bindparam("code_ids", expanding=True)),
+        (VoterCode.round_id == Round.id) & VoterCode.id.in_(bindparam("code_ids", expanding=True)),
     )
     .where(Round.slug == bindparam("slug"))
     .limit(1)
