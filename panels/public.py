@@ -25,7 +25,7 @@ from .forms import (
     vote_form,
 )
 from .messages import message
-from .models import Invitation, Panel, PanelSession, SelectionRun
+from .models import Invitation, Panel, PanelSession, SelectionRun, Volunteer
 from .services import PanelError
 from .views_deliberation import send_input
 
@@ -72,6 +72,10 @@ def code():
     return render_template("panels/public/code.html", form=form), status
 
 
+def _to_personal_page(panel: Panel, volunteer: Volunteer):
+    return redirect(url_for("panel.status", panel_id=panel.id, token=volunteer.access_token))
+
+
 def _signup(panel: Panel, invitation: Invitation | None):
     if invitation is not None and invitation.volunteer is not None:
         return render_template(
@@ -99,9 +103,7 @@ def _signup(panel: Panel, invitation: Invitation | None):
         volunteer = services.volunteer_by_submission(panel, key)
         if volunteer is not None:
             # This form was stored before (a resend after a lost answer, or a double click)
-            return redirect(
-                url_for("panel.status", panel_id=panel.id, token=volunteer.access_token)
-            )
+            return _to_personal_page(panel, volunteer)
         try:
             volunteer = services.sign_up(panel, answers, invitation, key)
             limits.record_public_form()
@@ -116,9 +118,7 @@ def _signup(panel: Panel, invitation: Invitation | None):
             db.session.rollback()
             volunteer = services.volunteer_by_submission(panel, key)
             if volunteer is not None:
-                return redirect(
-                    url_for("panel.status", panel_id=panel.id, token=volunteer.access_token)
-                )
+                return _to_personal_page(panel, volunteer)
             return render_template(
                 "panels/public/message.html",
                 panel=panel,
@@ -132,9 +132,7 @@ def _signup(panel: Panel, invitation: Invitation | None):
                 ),
                 "success",
             )
-            return redirect(
-                url_for("panel.status", panel_id=panel.id, token=volunteer.access_token)
-            )
+            return _to_personal_page(panel, volunteer)
     elif form.is_submitted():
         status = 400
     return render_template(

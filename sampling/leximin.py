@@ -465,7 +465,8 @@ def _peel(
         theta = min((float(r.min()) for r in ratios if r.size), default=np.inf)
         weight = left if not np.isfinite(theta) else left * theta / (1.0 + theta)
         cols.add(v)
-        used[cols.index(v)] = used.get(cols.index(v), 0.0) + weight
+        index = cols.index(v)
+        used[index] = used.get(index, 0.0) + weight
         rest = np.maximum(rest - weight * v, 0.0)
         left = float(rest.sum()) / model.types.panel_size
     stats.peel_panels = len(used)
